@@ -1,0 +1,50 @@
+/**
+ * Every NATS name crossprobe uses lives here: subjects, the results stream, the targets KV bucket.
+ * Region and agent ids become subject tokens, so they are validated here too.
+ */
+
+export const RESULTS_STREAM = 'CROSSPROBE_RESULTS';
+export const RESULTS_SUBJECTS = 'crossprobe.results.>';
+export const HEARTBEAT_SUBJECTS = 'crossprobe.heartbeat.>';
+export const TARGETS_BUCKET = 'crossprobe_targets';
+/** JetStream de-duplication window for Nats-Msg-Id (DESIGN §3: at least 10 minutes). */
+export const RESULTS_DEDUPE_WINDOW_MS = 15 * 60_000;
+/** Results kept in the stream while no collector reads them (DESIGN §3: at least 72 h). */
+export const RESULTS_MAX_AGE_MS = 72 * 3_600_000;
+
+const TOKEN = /^[a-z0-9-]{1,63}$/;
+
+/** Thrown for an id that cannot be a subject token. */
+export class InvalidIdError extends Error {
+  override readonly name = 'InvalidIdError';
+  readonly code = 'ERR_INVALID_ID';
+}
+
+/** Returns the reason `id` is not a valid region/agent/target id, or null when it is. */
+export function idProblem(id: string): string | null {
+  if (TOKEN.test(id)) return null;
+  return `"${id}" must be 1–63 characters of a–z, 0–9 and "-"`;
+}
+
+export function assertId(kind: 'region' | 'agent' | 'target', id: string): string {
+  const problem = idProblem(id);
+  if (problem) throw new InvalidIdError(`${kind} id ${problem}`);
+  return id;
+}
+
+export function resultsSubject(region: string, agent: string): string {
+  return `crossprobe.results.${assertId('region', region)}.${assertId('agent', agent)}`;
+}
+
+export function heartbeatSubject(region: string, agent: string): string {
+  return `crossprobe.heartbeat.${assertId('region', region)}.${assertId('agent', agent)}`;
+}
+
+/** Parses `crossprobe.<kind>.<region>.<agent>`; null for anything else. */
+export function parseAgentSubject(subject: string): { kind: 'results' | 'heartbeat'; region: string; agent: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== 'crossprobe') return null;
+  const [, kind, region, agent] = parts as [string, string, string, string];
+  if ((kind !== 'results' && kind !== 'heartbeat') || idProblem(region) || idProblem(agent)) return null;
+  return { kind, region, agent };
+}

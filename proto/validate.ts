@@ -1,0 +1,42 @@
+import type { TSchema, Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Bad configuration or input: the message names the field and says what would be accepted. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'ERR_CONFIG';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+/** "/targets/0/interval" → "targets[0].interval" */
+export function fieldName(prefix: string, pointer: string): string {
+  const parts = pointer.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = prefix;
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(top level)';
+}
+
+/**
+ * Checks `value` against `schema` (no coercion, unknown keys rejected where the schema says so) and
+ * throws a ConfigError for the first problem, naming the field as a user writes it.
+ */
+export function check<S extends TSchema>(schema: S, value: unknown, prefix = ''): Static<S> {
+  const first = Value.Errors(schema, value).First();
+  if (!first) return value as Static<S>;
+  const field = fieldName(prefix, first.path);
+  if (first.schema && (first.schema as { additionalProperties?: unknown }).additionalProperties === false && first.message.includes('additional')) {
+    const known = Object.keys((first.schema as { properties?: object }).properties ?? {});
+    const extra = Object.keys((first.value as object) ?? {}).filter((k) => !known.includes(k));
+    throw new ConfigError(`${fieldName(prefix, `${first.path}/${extra[0] ?? ''}`)}: unknown key (known keys: ${known.join(', ')})`, field);
+  }
+  const hint = (first.schema as { errorMessage?: string }).errorMessage;
+  throw new ConfigError(`${field}: ${hint ?? first.message}${describeGot(first.value)}`, field);
+}
+
+function describeGot(v: unknown): string {
+  if (v === undefined) return '';
+  const text = JSON.stringify(v);
+  return text === undefined ? '' : ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# crossprobe's demo fleet on this machine: installs what is missing, builds, runs `crossprobe dev`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+ensure_apt nats-server nats-server
+npm run --silent build
+exec node dist/cli/main.js dev "$@"

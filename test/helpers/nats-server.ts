@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, host, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A real nats-server with JetStream, on a free loopback port, with its store in a temp dir.
+ * `stop()` kills it by pid; `start()` again reuses the port and the store (a restart).
+ */
+export class NatsServer {
+  readonly storeDir: string;
+  private proc: ChildProcess | null = null;
+  private constructor(readonly port: number, readonly extraArgs: string[]) {
+    this.storeDir = mkdtempSync(join(tmpdir(), 'crossprobe-nats-'));
+  }
+
+  static async start(extraArgs: string[] = []): Promise<NatsServer> {
+    const s = new NatsServer(await freePort(), extraArgs);
+    await s.start();
+    return s;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.proc) return;
+    const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extraArgs], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.proc = proc;
+    let log = '';
+    proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`nats-server did not start on ${this.port}:\n${log}`)), 10_000);
+      const onData = () => {
+        if (log.includes('Server is ready')) {
+          clearTimeout(timer);
+          proc.stderr!.off('data', onData);
+          resolve();
+        }
+      };
+      proc.stderr!.on('data', onData);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`nats-server exited with ${code}:\n${log}`));
+      });
+      proc.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot run nats-server (${err.message}); install it: apt-get install nats-server`));
+      });
+    });
+  }
+
+  /** Stops the server (SIGTERM, SIGKILL after 5 s) and waits for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const proc = this.proc;
+    if (!proc) return;
+    this.proc = null;
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill(signal);
+    const t = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  async connect(): Promise<NatsConnection> {
+    return connect({ servers: this.url });
+  }
+
+  /** Stops the server and removes its store. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}
