@@ -1,5 +1,5 @@
 import type { TSchema, Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 
 /** Bad configuration or input: the message names the field and says what would be accepted. */
 export class ConfigError extends Error {
@@ -26,11 +26,11 @@ export function check<S extends TSchema>(schema: S, value: unknown, prefix = '')
   const first = Value.Errors(schema, value).First();
   if (!first) return value as Static<S>;
   const field = fieldName(prefix, first.path);
-  if (first.schema && (first.schema as { additionalProperties?: unknown }).additionalProperties === false && first.message.includes('additional')) {
+  if (first.type === ValueErrorType.ObjectAdditionalProperties) {
     const known = Object.keys((first.schema as { properties?: object }).properties ?? {});
-    const extra = Object.keys((first.value as object) ?? {}).filter((k) => !known.includes(k));
-    throw new ConfigError(`${fieldName(prefix, `${first.path}/${extra[0] ?? ''}`)}: unknown key (known keys: ${known.join(', ')})`, field);
+    throw new ConfigError(`${field}: unknown key (known keys: ${known.join(', ')})`, field);
   }
+  if (first.value === undefined && first.type === ValueErrorType.ObjectRequiredProperty) throw new ConfigError(`${field}: is required`, field);
   const hint = (first.schema as { errorMessage?: string }).errorMessage;
   throw new ConfigError(`${field}: ${hint ?? first.message}${describeGot(first.value)}`, field);
 }

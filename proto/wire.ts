@@ -1,10 +1,5 @@
-import protobuf from 'protobufjs/minimal.js';
+import './no-long.js';
 import { crossprobe } from './gen/crossprobe.js';
-
-// int64 fields must decode to plain numbers (ms timestamps and counters stay far below 2^53);
-// with Long present protobufjs would hand back Long objects.
-protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
-protobuf.configure();
 
 /** Generated message classes and enums of package crossprobe.v1. */
 export const pb = crossprobe.v1;

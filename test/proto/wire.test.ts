@@ -68,6 +68,10 @@ test('wire - int64 fields decode as numbers, not Long', () => {
   assert.equal(typeof r.startedAtMs, 'number');
   assert.equal(r.startedAtMs, 1_763_776_000_123);
   assert.equal(typeof r.bodyBytes, 'number');
+  // unset int64 fields take their default from the generated prototype: a number too
+  const empty = decodeHeartbeat(encodeHeartbeat({ agent: 'a', region: 'b' }));
+  assert.equal(empty.spoolDepth, 0);
+  assert.equal(empty.sentAtMs, 0);
 });
 
 test('wire - Heartbeat and Target round-trip every field', () => {

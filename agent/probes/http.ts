@@ -1,0 +1,314 @@
+import { performance } from 'node:perf_hooks';
+import { Client } from 'undici';
+import { pb, failureToWire, provenanceToWire, resultId, type FailureCode, type ProbeResult, type Target, type Phases } from '../../proto/index.js';
+import { pinnedConnector, type ConnectionTrace } from './connector.js';
+import { DnsResolver, type ResolvedAddress } from './dns.js';
+import { ProbeAbortedError, ProbeTimeoutError, toFailureCode, type Phase } from './errors.js';
+import { detectProvenance } from './provenance.js';
+
+/** What a probe needs from the agent around it. */
+export interface ProbeContext {
+  readonly agent: string;
+  readonly region: string;
+  readonly resolver: DnsResolver;
+  /** Bind outgoing connections to this local address (e.g. 127.0.1.3); null: the OS chooses. */
+  readonly sourceAddress: string | null;
+  /** Extra trusted CA PEMs, added to Node's root store; null: the root store only. */
+  readonly ca: readonly string[] | null;
+  /** Body bytes read at most; the rest is not downloaded (DEFAULT_BODY_CAP_BYTES). */
+  readonly bodyCapBytes: number;
+  /** e.g. "crossprobe/0.1.0". */
+  readonly userAgent: string;
+  /** Shutdown: aborts in-flight probes; each still returns a result, failed with its phase's code. */
+  readonly signal?: AbortSignal;
+  /** Address families resolved and probed. Default [4, 6]. */
+  readonly ipFamilies?: readonly (4 | 6)[];
+}
+
+export const DEFAULT_BODY_CAP_BYTES = 1024 * 1024;
+
+/** Response headers recorded in every result (plus each identity rule's header). */
+export const RECORDED_HEADERS = ['server', 'via', 'cf-ray', 'x-amz-cf-pop', 'x-served-by', 'x-cache'] as const;
+
+/** How much of the body provenance detection sees. */
+const PROVENANCE_PREFIX_BYTES = 8 * 1024;
+/** undici's own timeouts stay behind the probe's deadline, as a backstop only. */
+const BACKSTOP_MS = 1000;
+
+/** Where one probe stands; everything the result is built from. */
+interface ProbeState {
+  phase: Phase;
+  failure: { code: FailureCode; detail: string } | null;
+  /** The deadline or shutdown stopped the probe: its code wins over whatever error the abort caused. */
+  stoppedBy: Error | null;
+  /** The phase the probe was in when stopped (what a timeout is named after). */
+  stoppedIn: Phase | null;
+  status: number | null;
+  responseHeaders: Record<string, string>;
+  headersAt: number | null;
+  bodyDoneAt: number | null;
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  bodyMatch: number;
+  bodyPrefix: Buffer;
+}
+
+/** A round's facts shared by every IP's result. */
+interface Round {
+  readonly target: Target;
+  readonly ctx: ProbeContext;
+  readonly roundAtMs: number;
+  readonly startedAtMs: number;
+  /** performance.now() when the probe (DNS included) started. */
+  readonly t0: number;
+  readonly deadlineAt: number;
+  readonly dnsMs: number | null;
+  readonly ipsInRound: number;
+}
+
+/**
+ * Probes a target once: resolves DNS, then one request per resolved IP (all A+AAAA when
+ * target.resolveAll, else the first), concurrently, each over its own fresh connection. Never throws for
+ * a target failure: every failure is a result with a failure code. One result per IP; one result when
+ * DNS fails. Every result of a round shares startedAtMs and carries ipsInRound = the number of IPs
+ * probed in the round (all DNS returned with resolveAll, else 1; 0 when DNS failed). Throws only for
+ * bugs and bad configuration.
+ */
+export async function probeTarget(target: Target, roundAtMs: number, ctx: ProbeContext): Promise<ProbeResult[]> {
+  const t0 = performance.now();
+  const startedAtMs = Date.now();
+  const url = new URL(target.url);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`probeTarget: not an http(s) URL: ${target.url}`);
+  const families = ctx.ipFamilies ?? [4, 6];
+  const base = { target, ctx, roundAtMs, startedAtMs, t0, deadlineAt: t0 + target.timeoutMs };
+
+  let addresses: readonly ResolvedAddress[];
+  let dnsMs: number;
+  try {
+    const res = await ctx.resolver.resolve(url.hostname, {
+      families,
+      timeoutMs: target.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    addresses = res.addresses;
+    dnsMs = res.ms;
+  } catch (err) {
+    if (isProgrammingError(err)) throw err;
+    const round: Round = { ...base, dnsMs: null, ipsInRound: 0 };
+    return [buildResult(round, resultId(startedAtMs), null, newState('dns', toFailureCode(err, 'dns')), null, performance.now())];
+  }
+
+  const chosen = target.resolveAll ? addresses : addresses.slice(0, 1);
+  const round: Round = { ...base, dnsMs, ipsInRound: chosen.length };
+  return Promise.all(chosen.map((address) => probeAddress(round, url, address)));
+}
+
+function newState(phase: Phase, failure: { code: FailureCode; detail: string } | null = null): ProbeState {
+  return {
+    phase,
+    failure,
+    stoppedBy: null,
+    stoppedIn: null,
+    status: null,
+    responseHeaders: {},
+    headersAt: null,
+    bodyDoneAt: null,
+    bodyBytes: 0,
+    bodyTruncated: false,
+    bodyMatch: pb.BodyMatch.BODY_MATCH_UNSPECIFIED,
+    bodyPrefix: Buffer.alloc(0),
+  };
+}
+
+/** One request to one IP, over a connection opened for it alone. */
+async function probeAddress(round: Round, url: URL, address: ResolvedAddress): Promise<ProbeResult> {
+  const { target, ctx } = round;
+  const id = resultId(round.startedAtMs);
+  const state = newState('connect');
+  const remaining = Math.max(0, round.deadlineAt - performance.now());
+  const backstop = Math.ceil(remaining) + BACKSTOP_MS;
+  const connector = pinnedConnector({
+    ip: address.ip,
+    family: address.family,
+    sourceAddress: ctx.sourceAddress,
+    ca: ctx.ca,
+    timeoutMs: backstop,
+    onTcpConnect: () => {
+      if (state.phase === 'connect') state.phase = url.protocol === 'https:' ? 'tls' : 'headers';
+    },
+    onReady: () => {
+      if (state.phase === 'connect' || state.phase === 'tls') state.phase = 'headers';
+    },
+  });
+  const client = new Client(url.origin, {
+    connect: connector.connect,
+    pipelining: 1,
+    headersTimeout: backstop,
+    bodyTimeout: backstop,
+  });
+  const controller = new AbortController();
+  const stop = (reason: Error): void => {
+    if (state.stoppedBy || state.bodyDoneAt !== null) return;
+    state.stoppedBy = reason;
+    state.stoppedIn = state.phase;
+    controller.abort(reason);
+    // a request still waiting for its connection only settles when the connect fails or the client goes
+    connector.destroy(reason);
+    client.destroy(reason).catch(() => undefined);
+  };
+  const timer = setTimeout(() => stop(new ProbeTimeoutError(`no ${state.phase === 'body' ? 'complete body' : 'progress'} within the ${target.timeoutMs}ms timeout (phase ${state.phase})`)), remaining);
+  const onShutdown = (): void => stop(new ProbeAbortedError(`probe aborted by shutdown (phase ${state.phase})`));
+  if (ctx.signal?.aborted) onShutdown();
+  else ctx.signal?.addEventListener('abort', onShutdown, { once: true });
+
+  try {
+    const res = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: target.method,
+      headers: { 'user-agent': ctx.userAgent, ...target.headers, 'crossprobe-probe-id': id },
+      signal: controller.signal,
+    });
+    state.headersAt = performance.now();
+    state.phase = 'body';
+    state.status = res.statusCode;
+    state.responseHeaders = flattenHeaders(res.headers);
+    await readBody(res.body, state, ctx.bodyCapBytes, target.bodyContains);
+    judge(state, target);
+  } catch (err) {
+    if (isProgrammingError(err)) throw err;
+    state.failure = toFailureCode(state.stoppedBy ?? err, state.stoppedIn ?? state.phase);
+    if (state.stoppedBy && err instanceof Error && err !== state.stoppedBy && err.message) {
+      state.failure = { ...state.failure, detail: `${state.failure.detail} (${err.message})` };
+    }
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', onShutdown);
+    connector.destroy();
+    await client.destroy().catch(() => undefined);
+  }
+  return buildResult(round, id, address, state, connector.trace, performance.now());
+}
+
+/** Bugs and bad configuration (e.g. a header value undici refuses): thrown, never turned into a result. */
+function isProgrammingError(err: unknown): boolean {
+  if (err instanceof ReferenceError || err instanceof SyntaxError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_INVALID_ARG') return true;
+  return (err instanceof TypeError || err instanceof RangeError) && typeof code !== 'string';
+}
+
+/** Reads the body up to the cap, keeping what the body check and provenance need. */
+async function readBody(body: AsyncIterable<Buffer> & { destroy(): void }, state: ProbeState, cap: number, bodyContains: string | null): Promise<void> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  const keepLimit = bodyContains !== null ? cap : PROVENANCE_PREFIX_BYTES;
+  try {
+    for await (const raw of body) {
+      const room = cap - state.bodyBytes;
+      const chunk = raw.length > room ? raw.subarray(0, room) : raw;
+      state.bodyBytes += chunk.length;
+      if (keptBytes < keepLimit) {
+        const part = chunk.subarray(0, keepLimit - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+      if (raw.length > room) {
+        // past the cap: stop downloading; the connection is thrown away anyway
+        state.bodyTruncated = true;
+        body.destroy();
+        break;
+      }
+    }
+  } finally {
+    // also when the body failed midway: provenance still judges what arrived
+    state.bodyPrefix = Buffer.concat(kept).subarray(0, PROVENANCE_PREFIX_BYTES);
+  }
+  state.bodyDoneAt = performance.now();
+  if (bodyContains !== null) {
+    const read = Buffer.concat(kept);
+    state.bodyMatch = read.includes(Buffer.from(bodyContains, 'utf8')) ? pb.BodyMatch.BODY_MATCH_MATCHED : pb.BodyMatch.BODY_MATCH_MISMATCHED;
+  }
+}
+
+/** Status check first: a failing status outranks a body mismatch. */
+function judge(state: ProbeState, target: Target): void {
+  const [min, max] = target.expectStatus;
+  if (state.status !== null && (state.status < min || state.status > max)) {
+    state.failure = { code: 'HTTP_STATUS', detail: `status ${state.status} not in [${min}, ${max}]` };
+  } else if (state.bodyMatch === pb.BodyMatch.BODY_MATCH_MISMATCHED) {
+    const where = state.bodyTruncated ? `the first ${state.bodyBytes} bytes` : `the body (${state.bodyBytes} bytes)`;
+    state.failure = { code: 'BODY_MISMATCH', detail: `${where} does not contain ${JSON.stringify(target.bodyContains)}` };
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** Each rule's value: the header, or the pattern's first capture group (whole match without a group). */
+function identityOf(target: Target, headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rule of target.identity) {
+    const value = headers[rule.header];
+    if (value === undefined) continue;
+    if (rule.pattern === null) {
+      out[rule.name] = value;
+      continue;
+    }
+    const m = new RegExp(rule.pattern).exec(value);
+    const picked = m ? (m.length > 1 ? m[1] : m[0]) : undefined;
+    if (picked !== undefined) out[rule.name] = picked;
+  }
+  return out;
+}
+
+function buildResult(round: Round, id: string, address: ResolvedAddress | null, state: ProbeState, trace: ConnectionTrace | null, endAt: number): ProbeResult {
+  const { target, ctx } = round;
+  const phases: Phases = {};
+  if (round.dnsMs !== null) phases.dns = round.dnsMs;
+  if (trace?.connectStartAt != null && trace.tcpConnectedAt !== null) phases.connect = trace.tcpConnectedAt - trace.connectStartAt;
+  if (trace?.tcpConnectedAt != null && trace.tlsDoneAt !== null) phases.tls = trace.tlsDoneAt - trace.tcpConnectedAt;
+  if (trace?.readyAt != null && state.headersAt !== null) phases.firstByte = state.headersAt - trace.readyAt;
+  if (state.headersAt !== null && state.bodyDoneAt !== null) phases.download = state.bodyDoneAt - state.headersAt;
+  phases.total = endAt - round.t0;
+
+  const headers: Record<string, string> = {};
+  for (const name of [...RECORDED_HEADERS, ...target.identity.map((r) => r.header)]) {
+    const v = state.responseHeaders[name];
+    if (v !== undefined) headers[name] = v;
+  }
+  const provenance = state.status !== null ? detectProvenance(state.status, state.responseHeaders, new TextDecoder().decode(state.bodyPrefix)) : null;
+
+  const result: ProbeResult = {
+    resultId: id,
+    agent: ctx.agent,
+    region: ctx.region,
+    target: target.id,
+    url: target.url,
+    method: target.method,
+    startedAtMs: round.startedAtMs,
+    roundAtMs: round.roundAtMs,
+    phases,
+    ok: state.failure === null,
+    failure: failureToWire(state.failure?.code ?? null),
+    failureDetail: state.failure?.detail ?? '',
+    ip: address?.ip ?? '',
+    ipFamily: address?.family ?? 0,
+    sourceAddress: trace?.localAddress ?? ctx.sourceAddress ?? '',
+    headers,
+    identity: identityOf(target, state.responseHeaders),
+    bodyMatch: state.bodyMatch,
+    bodyBytes: state.bodyBytes,
+    bodyTruncated: state.bodyTruncated,
+    provenance: provenanceToWire(provenance),
+    ipsInRound: round.ipsInRound,
+  };
+  if (state.status !== null) result.status = state.status;
+  if (trace?.certNotAfterMs != null) result.tlsCertNotAfterMs = trace.certNotAfterMs;
+  return result;
+}

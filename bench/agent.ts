@@ -1,0 +1,117 @@
+/**
+ * npm run bench:agent — the agent's speed and memory, beside prometheus-blackbox-exporter measured in
+ * the same run against the same local nginx.
+ *   1. probe rate: fresh-connection HTTP probes per second, each tool driven by its own load process
+ *      (crossprobe: its real probe code; blackbox: /probe?module=http_2xx, as Prometheus calls it)
+ *   2. memory: the real `crossprobe agent` with 1,000 targets (10 s interval, publishing to a real
+ *      nats-server) — peak RSS; blackbox_exporter's peak RSS after its load run for comparison
+ * Targets (issue #2): probe rate ≥ 1.5× blackbox_exporter's; agent RSS ≤ 100 MB at 1,000 targets.
+ * Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RSS_SECONDS (default 25).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startNginx, freePort } from '../test/helpers/nginx.js';
+import { NatsServer } from '../test/helpers/nats-server.js';
+import { ensureResultsStream, RESULTS_STREAM } from '../proto/index.js';
+import { cliPath, repoRoot } from '../test/helpers/paths.js';
+
+const run = promisify(execFile);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 25);
+const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
+const loadScript = join(repoRoot, 'dist', 'bench', 'probe-load.js');
+
+interface Load { probes: number; ok: number; seconds: number }
+
+async function load(args: string[]): Promise<Load> {
+  const { stdout } = await run(process.execPath, [loadScript, ...args], { timeout: (SECONDS + 60) * 1_000 });
+  return JSON.parse(stdout) as Load;
+}
+
+/** Peak and current resident memory of a process, in MB, from /proc. */
+function rss(pid: number): { peakMb: number; nowMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMb: kb('VmHWM') / 1024, nowMb: kb('VmRSS') / 1024 };
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'crossprobe-bench-'));
+  const nginx = await startNginx({
+    servers: 'server { listen 127.0.0.1:{{port}} backlog=4096; access_log off; location / { return 200 "ok\\n"; } }',
+  });
+  const url = `http://127.0.0.1:${nginx.port}/health`;
+  const procs: ChildProcess[] = [];
+  let nats: NatsServer | null = null;
+  try {
+    process.stdout.write(`nginx on ${url}; ${SECONDS}s per run, concurrency ${CONCURRENCY}\n`);
+    // warm-up of both, so neither pays first-run costs in its measured run
+    await load(['crossprobe', url, String(CONCURRENCY), '1']);
+
+    const bbPort = await freePort();
+    const bbConfig = join(dir, 'blackbox.yml');
+    writeFileSync(bbConfig, 'modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n');
+    const bb = spawn(BLACKBOX, [`--config.file=${bbConfig}`, `--web.listen-address=127.0.0.1:${bbPort}`], { stdio: 'ignore' });
+    procs.push(bb);
+    const exporter = `http://127.0.0.1:${bbPort}`;
+    for (let i = 0; i < 50; i++) {
+      if (await fetch(`${exporter}/-/healthy`).then((r) => r.ok, () => false)) break;
+      await sleep(100);
+    }
+    await load(['blackbox', url, String(CONCURRENCY), '1', exporter]);
+
+    const ours = await load(['crossprobe', url, String(CONCURRENCY), String(SECONDS)]);
+    const theirs = await load(['blackbox', url, String(CONCURRENCY), String(SECONDS), exporter]);
+    const bbMem = rss(bb.pid!);
+    await stop(bb);
+
+    // memory: the real agent with 1,000 targets
+    nats = await NatsServer.start();
+    const nc = await nats.connect();
+    await ensureResultsStream(await nc.jetstreamManager());
+    const targets = Array.from({ length: 1_000 }, (_, i) => ({ id: `t-${i}`, url: `${url}?t=${i}`, interval: '10s', timeout: '5s' }));
+    const targetsFile = join(dir, 'targets.json');
+    writeFileSync(targetsFile, JSON.stringify({ targets }));
+    const agent = spawn(process.execPath, [cliPath, 'agent', '--nats', nats.url, '--region', 'bench', '--id', 'bench-1', '--targets', targetsFile, '--no-kv', '--spool-dir', join(dir, 'spool'), '--log-level', 'warn'], { stdio: 'ignore' });
+    procs.push(agent);
+    await sleep(RSS_SECONDS * 1_000);
+    const agentMem = rss(agent.pid!);
+    const published = (await (await nc.jetstreamManager()).streams.info(RESULTS_STREAM)).state.messages;
+    await stop(agent);
+    await nc.close();
+
+    const rate = (l: Load) => l.probes / l.seconds;
+    const ratio = rate(ours) / rate(theirs);
+    const rows = [
+      ['', 'crossprobe', 'blackbox_exporter', 'ratio'],
+      ['probes/s (fresh connection)', rate(ours).toFixed(0), rate(theirs).toFixed(0), `${ratio.toFixed(2)}×`],
+      ['probes ok / run', `${ours.ok}/${ours.probes}`, `${theirs.ok}/${theirs.probes}`, ''],
+      ['peak RSS MB', `${agentMem.peakMb.toFixed(1)} (agent, 1,000 targets)`, `${bbMem.peakMb.toFixed(1)} (after load run)`, ''],
+    ];
+    const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+    for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);
+    process.stdout.write(`agent published ${published} results in ${RSS_SECONDS}s with 1,000 targets at 10s\n`);
+    process.stdout.write(`target probe rate ≥ 1.5× blackbox: ${ratio >= 1.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)\n`);
+    process.stdout.write(`target agent RSS ≤ 100 MB at 1,000 targets: ${agentMem.peakMb <= 100 ? 'met' : 'NOT met'} (${agentMem.peakMb.toFixed(1)} MB)\n`);
+  } finally {
+    for (const p of procs) await stop(p);
+    await nats?.dispose();
+    await nginx.stop();
+  }
+}
+
+await main();

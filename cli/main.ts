@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { ConfigError } from '../proto/index.js';
+import { VERSION } from '../agent/version.js';
+import { agentCommand } from './agent.js';
+
+/** One crossprobe subcommand: returns the process exit code. */
+interface Command {
+  readonly summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const notYet = (what: string): Command => ({
+  summary: `${what} (not in this version yet)`,
+  run: async () => {
+    process.stderr.write(`crossprobe: ${what} is not in this version yet; it comes with the collector (see README.md).\n`);
+    return 2;
+  },
+});
+
+/** The registry of subcommands: adding one is one entry here. */
+const COMMANDS: Record<string, Command> = {
+  agent: { summary: 'probe targets and publish every result over NATS', run: agentCommand },
+  collector: notYet('the collector (ingest, diagnosis, API)'),
+  targets: notYet('target management (targets add|list|rm)'),
+  diagnose: notYet('diagnose'),
+  report: notYet('regional failure reports'),
+  dev: notYet('the local demo fleet (crossprobe dev)'),
+  version: {
+    summary: 'print the version',
+    run: async () => {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    },
+  },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)}${c.summary}`);
+  return ['Usage: crossprobe <command> [options]   (crossprobe <command> --help for its options)', '', 'Commands:', ...rows].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') return COMMANDS.version!.run([]);
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`crossprobe: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`crossprobe ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`crossprobe: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

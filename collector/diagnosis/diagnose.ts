@@ -1,0 +1,165 @@
+import { agentKey, triageAgents } from './agents.js';
+import { explainedBy, gridTestCount, locate, type Budget, type Explained, type Located } from './classify.js';
+import { dnsTestCount, locateDns } from './dns.js';
+import { agentFinding, compareFindings, dnsFinding, gridFinding, type Built, type Extras, type WindowSpec } from './findings.js';
+import { buildGrid, compareStrings, servingDimensions, type Grid } from './grid.js';
+import { compareHints } from './hints.js';
+import { resolveOptions } from './options.js';
+import type { DiagnoseInput, Diagnosis, DiagnosisOptions, Finding, Observation, Suspect } from './types.js';
+
+const INCONCLUSIVE_KINDS: ReadonlySet<Located['kind']> = new Set(['unpinned-cell', 'block', 'one-row', 'scattered']);
+
+interface Candidate {
+  located: Located;
+  ids: ReadonlySet<string>;
+  suspects: Suspect[];
+  subScope: Suspect | null;
+}
+
+function failedIds(l: Located): ReadonlySet<string> {
+  return new Set(l.cells.flatMap((c) => c.observations.filter((o) => !o.ok).map((o) => o.resultId)));
+}
+
+/** Half the failures of the smaller set are in the other: the two patterns tell the same story. */
+function sameStory(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  let shared = 0;
+  for (const id of a) if (b.has(id)) shared++;
+  return shared > 0 && shared >= 0.5 * Math.min(a.size, b.size);
+}
+
+/**
+ * The same failures seen along several serving dimensions become one finding:
+ * - a node found by IP and by an identity header: one finding naming both;
+ * - origin by IP while one upstream identity, seen behind several IPs, carries every failure: origin,
+ *   sub-scoped to that identity; behind a single IP it is a node behind that IP: lb-node on the identity;
+ * - an identity pattern that only restates (or is vaguer than) the IP pattern adds nothing.
+ */
+function mergeDimensions(byDimension: readonly Located[][]): Candidate[] {
+  const merged: Candidate[] = [];
+  for (const located of byDimension.flat()) {
+    const ids = failedIds(located);
+    const match = merged.find((c) => sameStory(c.ids, ids));
+    if (match === undefined) {
+      merged.push({ located, ids, suspects: [], subScope: null });
+      continue;
+    }
+    const value = located.columns[0];
+    const identityNode = located.kind === 'column' || located.kind === 'cell';
+    if (match.located.kind === 'everywhere' && located.kind === 'column' && value !== undefined) {
+      const behind = new Set(located.cells.flatMap((c) => c.observations.map((o) => o.ip)).filter((ip) => ip !== ''));
+      if (match.located.grid.columns.length >= 2 && behind.size >= 2) {
+        match.subScope = { dimension: located.grid.dimension, value };
+      } else {
+        match.located = located;
+        match.ids = ids;
+        match.subScope = null;
+      }
+      continue;
+    }
+    if (INCONCLUSIVE_KINDS.has(located.kind) || located.kind === 'everywhere') continue;
+    if (identityNode && value !== undefined && located.columns.length === 1) {
+      match.suspects.push({ dimension: located.grid.dimension, value });
+    }
+  }
+  return merged;
+}
+
+function findingKey(f: Finding): string {
+  const suspects = f.suspects.map((s) => `${s.dimension}=${s.value}`).sort();
+  return `${f.verdict}\u0000${suspects.join('\u0000')}`;
+}
+
+function windowObservations(observations: readonly Observation[], w: WindowSpec): Observation[] {
+  return observations.filter((o) => o.atMs > w.fromMs && o.atMs <= w.toMs);
+}
+
+/**
+ * Diagnoses one target: where do its failures come from?
+ *
+ * 1. Agents: an agent whose control targets fail, or that fails far more than its region peers (on
+ *    other targets, or on this one), gets an `agent` finding; its results are set aside.
+ * 2. Both windows (short: hard failures, long: intermittent ones) are judged on their own: the
+ *    region × node grid along every serving dimension (IP and each identity rule) by `locate`, and
+ *    DNS failures on the region × resolution grid by `locateDns`. Every test of both windows is one
+ *    Bonferroni family at `alpha`.
+ *    The long window is read first; what it localizes (a node, a region, a path) is left out of the
+ *    short window's search for origin, which is too thin to localize the same failures itself.
+ * 3. Patterns telling the same story along several dimensions are merged; a finding both windows made
+ *    is kept once; the verdict is the most severe finding's (see `severity`).
+ */
+export function diagnose(input: DiagnoseInput): Diagnosis {
+  const options: DiagnosisOptions = resolveOptions(input.options ?? {});
+  if (!Number.isFinite(input.nowMs)) throw new RangeError(`diagnose needs a finite nowMs, got ${input.nowMs}`);
+  const windows: WindowSpec[] = [
+    { name: 'short', fromMs: input.nowMs - options.shortWindowMs, toMs: input.nowMs },
+    { name: 'long', fromMs: input.nowMs - options.longWindowMs, toMs: input.nowMs },
+  ];
+  const raw = windows.map((w) => windowObservations(input.observations, w));
+
+  const flagged = triageAgents(input.agents, raw, options);
+  const longRaw = raw[raw.length - 1] ?? [];
+  const built: Built[] = [];
+  for (const [key, flag] of [...flagged.entries()].sort(([a], [b]) => compareStrings(a, b))) {
+    const own = longRaw.filter((o) => agentKey(o.region, o.agent) === key);
+    if (own.length > 0) built.push(agentFinding(flag, own, options));
+  }
+
+  const kept = raw.map((obs) => obs.filter((o) => !flagged.has(agentKey(o.region, o.agent))));
+  const grids: Grid[][] = kept.map((obs) => servingDimensions(obs).map((d) => buildGrid(obs, d)).filter((g) => g.cells.size > 0));
+  let tests = 0;
+  kept.forEach((obs, i) => {
+    tests += dnsTestCount(obs);
+    for (const g of grids[i] ?? []) tests += gridTestCount(g);
+  });
+  const budget: Budget = { alpha: options.alpha, tests };
+
+  // The long window first: what it localizes is no evidence for origin in the thinner short window.
+  const explained = new Map<string, Explained>();
+  const perWindow: Built[][] = windows.map(() => []);
+  for (const i of [...windows.keys()].reverse()) {
+    const window = windows[i];
+    if (window === undefined) continue;
+    const byDimension = (grids[i] ?? []).map((g) => {
+      const located = locate(g, budget, options, explained.get(g.dimension));
+      if (window.name === 'long') explained.set(g.dimension, explainedBy(located));
+      return located;
+    });
+    for (const candidate of mergeDimensions(byDimension)) {
+      const extras: Extras = { suspects: candidate.suspects, subScope: candidate.subScope };
+      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options));
+    }
+    for (const d of locateDns(kept[i] ?? [], budget, options)) perWindow[i]?.push(dnsFinding(d, window, options));
+  }
+  built.push(...perWindow.flat());
+
+  // Both windows saw it (the same verdict and suspects, or the same verdict over the same failures):
+  // keep one — the more specific (more suspects), else the more confident, on a tie the short window's
+  // (it says how things stand now: "100% of its probes", not "7%") — with the other's hints of kinds it
+  // lacks (the long window sees schedules and trends).
+  const unique: Built[] = [];
+  for (const b of built) {
+    const i = unique.findIndex(
+      (k) => k.finding.verdict === b.finding.verdict && (findingKey(k.finding) === findingKey(b.finding) || sameStory(k.failureIds, b.failureIds)),
+    );
+    const previous = unique[i];
+    if (previous === undefined) {
+      unique.push(b);
+      continue;
+    }
+    const specificity = b.finding.suspects.length - previous.finding.suspects.length;
+    const [keep, drop] = specificity > 0 || (specificity === 0 && b.finding.confidence > previous.finding.confidence) ? [b, previous] : [previous, b];
+    const kinds = new Set(keep.hints.map((h) => h.kind));
+    const hints = [...keep.hints, ...drop.hints.filter((h) => !kinds.has(h.kind))].sort(compareHints);
+    unique[i] = { finding: { ...keep.finding, hints: hints.map((h) => h.text) }, hints, failureIds: keep.failureIds };
+  }
+  const sorted = unique.map((b) => b.finding).sort(compareFindings);
+  return {
+    target: input.target,
+    window: {
+      from: new Date(input.nowMs - options.longWindowMs).toISOString(),
+      to: new Date(input.nowMs).toISOString(),
+    },
+    verdict: sorted[0]?.verdict ?? 'healthy',
+    findings: sorted,
+  };
+}

@@ -1,0 +1,421 @@
+import { list, pct } from './format.js';
+import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
+import { hintsFor, type Hint, type HintScope } from './hints.js';
+import { quantile, rate } from './stats.js';
+import type { Located } from './classify.js';
+import type { DnsLocated } from './dns.js';
+import type { FlaggedAgent } from './agents.js';
+import type {
+  AgentFinding, DiagnosisOptions, Finding, Observation, Sample, Suspect, TargetEvidence, TargetFinding, TestEvidence, WindowName,
+} from './types.js';
+
+/** A window the patterns were read in. */
+export interface WindowSpec {
+  readonly name: WindowName;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * How bad a finding is for the people using the target, most first: everyone (origin, the zone, the
+ * certificate everywhere) > a share of everyone (one node) > one region > one path > unknown > our own
+ * agent. The diagnosis' verdict is its most severe finding's.
+ */
+export function severity(f: Finding): number {
+  const on = (dimension: string): boolean => f.suspects.some((s) => s.dimension === dimension);
+  switch (f.verdict) {
+    case 'origin':
+      return 100;
+    case 'dns':
+      return f.suspects.length === 0 ? 95 : 65;
+    case 'tls':
+      return f.suspects.length === 0 ? 90 : on('path') || on('region') ? 60 : 75;
+    case 'lb-node':
+      return 80;
+    case 'routing':
+      return on('path') ? 55 : 70;
+    case 'inconclusive':
+      return 30;
+    case 'agent':
+      return 10;
+  }
+}
+
+/** Most severe first, then most confident, then by summary (stable output). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return severity(b) - severity(a) || b.confidence - a.confidence || compareStrings(a.summary, b.summary);
+}
+
+/** "HTTP_STATUS 502", "CONNECT_REFUSED", … */
+export function failureKey(o: Observation): string {
+  if (o.failure === 'HTTP_STATUS' && o.status !== null) return `HTTP_STATUS ${o.status}`;
+  return o.failure ?? (o.status !== null ? `HTTP_STATUS ${o.status}` : 'UNKNOWN');
+}
+
+function labelOf(key: string): string {
+  return key.startsWith('HTTP_STATUS ') ? `${key.slice('HTTP_STATUS '.length)}s` : `${key} failures`;
+}
+
+/** "502s", "CONNECT_TIMEOUT failures", "502s and CONNECT_RESET failures" (a second kind needs a quarter of them). */
+export function describeFailures(failures: readonly Observation[]): string {
+  const ranked = [...tally(failures.map(failureKey)).entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
+  const [first, second] = ranked;
+  if (first === undefined) return 'failures';
+  if (second !== undefined && second[1] * 4 >= failures.length) {
+    const a = labelOf(first[0]);
+    const b = labelOf(second[0]);
+    return a.endsWith(' failures') && b.endsWith(' failures')
+      ? `${first[0]} and ${second[0]} failures`
+      : `${a.replace(/ failures$/, '')} and ${b}`;
+  }
+  return labelOf(first[0]);
+}
+
+function tally(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
+}
+
+function sortedRecord(counts: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...counts.keys()].sort()) out[k] = counts.get(k) ?? 0;
+  return out;
+}
+
+/** The newest failures first: they are the ones still in the origin's logs. */
+export function samplesOf(failures: readonly Observation[], max: number): Sample[] {
+  return [...failures]
+    .sort((a, b) => b.atMs - a.atMs || compareStrings(a.resultId, b.resultId))
+    .slice(0, max)
+    .map((o) => ({
+      resultId: o.resultId,
+      at: new Date(o.atMs).toISOString(),
+      region: o.region,
+      agent: o.agent,
+      ip: o.ip,
+      status: o.status,
+      code: o.failure,
+      provenance: o.provenance,
+      firstByteMs: o.firstByteMs,
+    }));
+}
+
+function round3(x: number): number {
+  return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+}
+
+/** 1 − the Bonferroni-adjusted p, scaled by how much of the grid backs the pattern. */
+function confidenceOf(test: TestEvidence, breadth: number): number {
+  return round3((1 - test.pAdjusted) * breadth);
+}
+
+function targetEvidence(
+  window: WindowSpec,
+  test: TestEvidence,
+  grid: TargetEvidence['grid'],
+  failures: readonly Observation[],
+  options: DiagnosisOptions,
+): TargetEvidence {
+  const firstBytes = failures.map((o) => o.firstByteMs).filter((t): t is number => t !== null);
+  return {
+    window: window.name,
+    from: new Date(window.fromMs).toISOString(),
+    to: new Date(window.toMs).toISOString(),
+    test,
+    grid,
+    codes: sortedRecord(tally(failures.map(failureKey))),
+    provenance: sortedRecord(tally(failures.flatMap((o) => (o.provenance === null ? [] : [o.provenance])))),
+    firstByteMs: firstBytes.length === 0 ? null : { median: Math.round(quantile(firstBytes, 0.5)), p90: Math.round(quantile(firstBytes, 0.9)) },
+    samples: samplesOf(failures, options.maxSamples),
+  };
+}
+
+function dedupeSuspects(suspects: readonly Suspect[]): Suspect[] {
+  const seen = new Set<string>();
+  return suspects.filter((s) => {
+    const key = `${s.dimension}\u0000${s.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A finding with the kinds of its hints, so two windows' hints can be merged without repeats. */
+export interface Built<F extends Finding = Finding> {
+  readonly finding: F;
+  readonly hints: readonly Hint[];
+  /** Result ids of the failures the finding explains (to recognise the same story in the other window). */
+  readonly failureIds: ReadonlySet<string>;
+}
+
+/** What merging the other serving dimensions added to a grid pattern. */
+export interface Extras {
+  /** The same nodes under other names (an identity header matching the IP). */
+  readonly suspects: readonly Suspect[];
+  /** For origin: the one upstream identity every failure was served by. */
+  readonly subScope: Suspect | null;
+}
+
+/** Words, suspects, hints and evidence for a pattern found on a serving grid. */
+export function gridFinding(located: Located, extras: Extras, window: WindowSpec, options: DiagnosisOptions): Built<TargetFinding> {
+  const { grid, test, cells } = located;
+  const dim = grid.dimension;
+  const node = (v: string): string => (dim === 'ip' ? v : `${dim}=${v}`);
+  const failures = cells.flatMap((c) => c.observations.filter((o) => !o.ok)).sort((a, b) => a.atMs - b.atMs);
+  const observations = cells.flatMap((c) => c.observations);
+  const label = describeFailures(failures);
+  const certFailures = failures.filter((o) => o.failure !== null && TLS_CERT_CODES.has(o.failure)).length;
+  const tls = failures.length > 0 && certFailures >= options.dominantFraction * failures.length;
+  const ips = [...new Set(observations.map((o) => o.ip).filter((ip) => ip !== ''))].sort();
+  const inRate = rate(test.inside);
+  // "The other nodes" as they are on their own, not as they were while another pattern still sat among them.
+  const comparison = located.kind === 'column' || located.kind === 'row' ? located.cleanOutside ?? test.outside : test.outside;
+  const outRate = comparison === null ? null : rate(comparison);
+  const withFailures = (c: Cell): boolean => c.failures > 0;
+  const rowsFailing = new Set(cells.filter(withFailures).map((c) => c.row)).size;
+  const columnsFailing = new Set(cells.filter(withFailures).map((c) => c.column)).size;
+  const otherRegions = grid.rows.filter((r) => !located.rows.includes(r));
+  const also = extras.suspects.filter((s) => s.dimension !== dim).map((s) => `${s.dimension}=${s.value}`);
+  const alsoText = also.length === 0 ? '' : ` (${also.join(', ')})`;
+  const row = located.rows[0] ?? '';
+  const column = located.columns[0] ?? '';
+  const pin = (value: string): string => {
+    const pinned = dim === 'ip' ? [value] : [...new Set(cells.filter((c) => c.column === value).flatMap((c) => c.observations.map((o) => o.ip)))].filter((ip) => ip !== '');
+    return pinned.length === 0 ? 'by pinning its IP' : `by pinning the IP (curl -sv --connect-to ::${pinned[0] ?? ''} <target URL>)`;
+  };
+
+  let verdict: TargetFinding['verdict'];
+  let suspects: Suspect[];
+  let summary: string;
+  let scope: HintScope['kind'];
+  let where: string;
+  let breadth: number;
+  const extraHints: string[] = [];
+
+  switch (located.kind) {
+    case 'column': {
+      verdict = tls ? 'tls' : 'lb-node';
+      suspects = [{ dimension: dim, value: column }];
+      where = node(column);
+      scope = tls ? 'tls' : 'lb-node';
+      const reach = located.rows.length;
+      breadth = reach >= 3 ? 1 : 0.9;
+      const othersFine = outRate !== null && outRate <= options.backgroundRate;
+      summary = tls
+        ? `${label} from node ${node(column)}${alsoText} seen from ${rowsFailing}/${reach} regions, while the other nodes' certificates are fine — that node serves a bad certificate`
+        : `${label} from lb-node ${node(column)}${alsoText} seen from ${rowsFailing}/${reach} regions (${pct(inRate)} of its probes vs ${pct(outRate ?? 0)} on the other nodes); ` +
+          (othersFine ? 'other nodes healthy — origin fine' : 'the other nodes fail above the background too');
+      break;
+    }
+    case 'row': {
+      verdict = tls ? 'tls' : 'routing';
+      suspects = [{ dimension: 'region', value: row }];
+      where = `region ${row}`;
+      scope = tls ? 'tls' : 'routing-region';
+      const reach = located.columns.length;
+      breadth = reach >= 3 ? 1 : reach === 2 ? 0.9 : 0.8;
+      summary = tls
+        ? `${label} only from region ${row}, on ${columnsFailing}/${reach} nodes, while other regions get valid certificates — something on ${row}'s path presents another certificate (TLS interception?)`
+        : `${label} from region ${row} on ${columnsFailing}/${reach} nodes (${pct(inRate)} vs ${pct(outRate ?? 0)} from the other regions on the same nodes) — the network path from ${row}`;
+      break;
+    }
+    case 'cell': {
+      verdict = tls ? 'tls' : 'routing';
+      const onlyNode = columnsReached(grid.cells.values(), row).length === 1;
+      suspects = [{ dimension: 'path', value: `${row}→${column}` }, ...(onlyNode ? [{ dimension: 'region', value: row }] : [])];
+      where = `${row}→${node(column)}`;
+      scope = tls ? 'tls' : 'routing-path';
+      breadth = 0.9;
+      const cell = cells[0];
+      const around = located.cleanOutside ?? { failures: 0, probes: 0 };
+      summary = tls
+        ? `${label} only on the path ${row}→${node(column)}, while the node's certificate is fine from other regions — something on that path presents another certificate`
+        : `${label} only on the path ${row}→${node(column)}${onlyNode ? ` (the only node ${row} reaches)` : ''} (${pct(rate(cell ?? { failures: 0, probes: 0 }))} of ${cell?.probes ?? 0} probes vs ${pct(rate(around))} on the rest of its row and column) — ${row}'s route to ${node(column)}`;
+      break;
+    }
+    case 'unpinned-cell': {
+      verdict = 'inconclusive';
+      suspects = [{ dimension: dim, value: column }, { dimension: 'region', value: row }];
+      where = `${row}→${node(column)}`;
+      scope = 'inconclusive';
+      breadth = 0.8;
+      const elsewhere = otherRegions[0];
+      const otherNodes = columnsReached(grid.cells.values(), row).filter((c) => c !== column);
+      const settle = `probe ${node(column)} from ${elsewhere === undefined ? 'another region' : `another region (e.g. ${elsewhere})`} ${pin(column)}`;
+      summary = `${label} from region ${row} on ${node(column)} (${pct(inRate)}), but no other region reaches ${node(column)}: the node and ${row}'s path to it cannot be told apart — ${settle}`;
+      extraHints.push(
+        `${settle}: if it fails there too, it is the node; if not, the path from ${row}`,
+        ...(otherNodes.length > 0 ? [`${row} reaches ${list(otherNodes.map(node))} without failing like this, so ${row}'s network in general is fine`] : []),
+      );
+      break;
+    }
+    case 'block': {
+      verdict = 'inconclusive';
+      suspects = [...located.rows.map((r) => ({ dimension: 'region', value: r })), ...located.columns.map((c) => ({ dimension: dim, value: c }))];
+      where = `${list(located.rows)}→${list(located.columns.map(node))}`;
+      scope = 'inconclusive';
+      breadth = 0.8;
+      const otherColumns = grid.columns.filter((c) => !located.columns.includes(c));
+      const elsewhere = otherRegions[0] ?? 'another region';
+      const settle = `probe ${node(column)} from ${elsewhere} ${pin(column)}`;
+      summary =
+        `${label} from ${list(located.rows)} on ${list(located.columns.map(node))} (${pct(inRate)} vs ${pct(outRate ?? 0)} elsewhere), but ` +
+        `${located.rows.length === 1 ? `${row} only reaches` : 'those regions only reach'} ${located.columns.length === 1 ? 'that node' : 'those nodes'} and no other region does — ${settle}`;
+      extraHints.push(
+        `${settle}: if it fails there too, it is the node${located.columns.length === 1 ? '' : 's'}; if not, the path from ${list(located.rows)}`,
+        ...(otherColumns.length > 0 ? [`from ${row}, probe ${list(otherColumns.slice(0, 3).map(node))} ${pin(otherColumns[0] ?? '')}: if they work, it is ${node(column)}`] : []),
+        `the regions are split between nodes (geo-DNS or anycast): pinning IPs across regions is the only way to separate a node from a path`,
+      );
+      break;
+    }
+    case 'everywhere': {
+      verdict = tls ? 'tls' : 'origin';
+      suspects = extras.subScope === null ? [] : [extras.subScope];
+      where = extras.subScope === null ? 'every node' : `${extras.subScope.dimension}=${extras.subScope.value}`;
+      scope = tls ? 'tls' : 'origin';
+      const coverage = Math.min(rowsFailing / located.rows.length, columnsFailing / located.columns.length);
+      breadth = coverage * (located.rows.length >= 3 ? 1 : 0.9);
+      const nodes = `${columnsFailing}/${located.columns.length} nodes from ${rowsFailing}/${located.rows.length} regions`;
+      summary = tls
+        ? `${label} on ${nodes} — the certificate served for this target is bad everywhere`
+        : `${label} on ${nodes} (${pct(inRate)} of ${test.inside.probes} probes) — the origin (the app or what every node shares) is failing` +
+          (extras.subScope === null ? '' : `; every failure was served by ${extras.subScope.dimension}=${extras.subScope.value}`);
+      if (located.columns.length === 1 && extras.subScope === null) {
+        extraHints.push(
+          `every region reaches the target through the single ${dim === 'ip' ? 'IP' : dim} ${column}: that entry node and the origin behind it cannot be ` +
+            `told apart from outside — add an identity rule (e.g. { header: x-served-by }) to see the nodes behind it`,
+        );
+      }
+      break;
+    }
+    case 'one-row': {
+      verdict = 'inconclusive';
+      suspects = [{ dimension: 'region', value: row }];
+      where = `every node seen from ${row}`;
+      scope = 'inconclusive';
+      breadth = 0.8;
+      summary =
+        `${label} on ${columnsFailing}/${located.columns.length} nodes (${pct(inRate)} of ${test.inside.probes} probes), but ${row} is the only region ` +
+        `${grid.rows.length === 1 ? 'probing this target' : 'left to compare'}: the origin and ${row}'s network path cannot be told apart — probe from another region`;
+      extraHints.push(`probe the target from another region: if it fails there too, it is the origin; if not, the path from ${row}`);
+      break;
+    }
+    case 'scattered': {
+      verdict = 'inconclusive';
+      suspects = [];
+      where = 'this target';
+      scope = 'inconclusive';
+      breadth = 0.8;
+      summary =
+        `${label} above the ${pct(options.backgroundRate)} background (${pct(inRate)} of ${test.inside.probes} probes) with no region or node standing out yet — ` +
+        `more probes per region and node will localize it`;
+      extraHints.push('keep probing (or widen the window): the failures are too few per region and node to say which one they follow');
+      break;
+    }
+  }
+
+  const hintScope: HintScope = {
+    kind: scope,
+    where,
+    regions: located.rows,
+    ips,
+    failures,
+    observations,
+  };
+  const hints = hintsFor(hintScope, options, extraHints);
+  return {
+    finding: {
+      verdict,
+      confidence: confidenceOf(test, breadth),
+      suspects: dedupeSuspects([...suspects, ...extras.suspects]),
+      summary,
+      hints: hints.map((h) => h.text),
+      evidence: targetEvidence(window, test, gridView(grid), failures, options),
+    },
+    hints,
+    failureIds: new Set(failures.map((o) => o.resultId)),
+  };
+}
+
+/** Words, suspects, hints and evidence for a DNS pattern. */
+export function dnsFinding(located: DnsLocated, window: WindowSpec, options: DiagnosisOptions): Built<TargetFinding> {
+  const { test, view } = located;
+  const failures = [...located.failures].sort((a, b) => a.atMs - b.atMs);
+  const label = describeFailures(failures);
+  const inRate = rate(test.inside);
+  let summary: string;
+  let suspects: Suspect[];
+  let breadth: number;
+  if (located.kind === 'zone') {
+    suspects = [];
+    const failing = new Set(failures.map((o) => o.region)).size;
+    breadth = (failing / Math.max(1, located.regions.length)) * (located.regions.length >= 3 ? 1 : 0.9);
+    summary = `${label} from ${failing}/${located.regions.length} regions (${pct(inRate)} of ${test.inside.probes} resolutions) — the zone or its authoritative servers`;
+  } else {
+    suspects = located.regions.map((r) => ({ dimension: 'region', value: r }));
+    breadth = 1;
+    const regions = list(located.regions);
+    if (test.outside !== null) {
+      summary = `${label} only from region ${regions} (${pct(inRate)} of its resolutions vs ${pct(rate(test.outside))} elsewhere) — ${regions}'s resolver`;
+    } else if (view.rows.length === 1) {
+      breadth = 0.8;
+      summary = `${label} from region ${regions} (${pct(inRate)} of ${test.inside.probes} resolutions), the only region probing — its resolver or the zone`;
+    } else {
+      summary = `${label} from ${regions} (${pct(inRate)} of their resolutions) but not from the other regions — their resolvers`;
+    }
+  }
+  const hintScope: HintScope = {
+    kind: located.kind === 'zone' ? 'dns-zone' : 'dns-resolver',
+    where: located.kind === 'zone' ? 'every region' : `region ${list(located.regions)}`,
+    regions: located.regions,
+    ips: [],
+    failures,
+    observations: located.observations,
+  };
+  const hints = hintsFor(hintScope, options);
+  return {
+    finding: {
+      verdict: 'dns',
+      confidence: confidenceOf(test, breadth),
+      suspects,
+      summary,
+      hints: hints.map((h) => h.text),
+      evidence: targetEvidence(window, test, view, failures, options),
+    },
+    hints,
+    failureIds: new Set(failures.map((o) => o.resultId)),
+  };
+}
+
+/** Words and evidence for one of our agents, whose results on this target were set aside. */
+export function agentFinding(flag: FlaggedAgent, own: readonly Observation[], options: DiagnosisOptions): Built<AgentFinding> {
+  const failures = own.filter((o) => !o.ok);
+  const controls = flag.health?.controlsFailing === true;
+  const extra = controls
+    ? [`its heartbeat reports its control targets failing: fix ${flag.agent}'s own connectivity before trusting its results for any target`]
+    : [];
+  // The agent's failures say nothing about the target's upstreams: no pattern hints from them.
+  const scope: HintScope = { kind: 'agent', where: `agent ${flag.agent}`, regions: [flag.region], ips: [], failures: [], observations: own };
+  const hints = [...extra.map((text, i) => ({ kind: `finding:${i}`, text })), ...hintsFor(scope, options)];
+  const finding: AgentFinding = {
+    verdict: 'agent',
+    // Failing controls are the agent's own measurement, not a test: a fixed, high confidence.
+    confidence: controls ? 0.95 : confidenceOf(flag.test, 1),
+    suspects: [{ dimension: 'agent', value: flag.agent }],
+    summary:
+      `agent ${flag.agent} (${flag.region}): ${list([...flag.reasons])} — its ${own.length} results for this target` +
+      `${failures.length > 0 ? ` (${failures.length} failed)` : ''} are set aside, not blamed on the target`,
+    hints: hints.map((h) => h.text),
+    evidence: {
+      reasons: flag.reasons,
+      test: flag.test,
+      controlsFailing: controls,
+      otherTargets: flag.health?.otherTargets ?? null,
+      peersOtherTargets: flag.health?.peersOtherTargets ?? null,
+      setAside: { failures: failures.length, probes: own.length },
+      samples: samplesOf(failures, options.maxSamples),
+    },
+  };
+  return { finding, hints, failureIds: new Set(failures.map((o) => o.resultId)) };
+}

@@ -1,0 +1,345 @@
+import type { FailureCode, ProvenanceName } from '../../proto/index.js';
+import { isoMinute, list, ms, seconds } from './format.js';
+import { median } from './stats.js';
+import type { DiagnosisOptions, Observation } from './types.js';
+
+/** Where a finding points, in the words its hints use. */
+export interface HintScope {
+  /** What the finding is about: grid patterns, DNS, or one of our agents. */
+  readonly kind: 'lb-node' | 'routing-region' | 'routing-path' | 'origin' | 'tls' | 'dns-zone' | 'dns-resolver' | 'inconclusive' | 'agent';
+  /** "203.0.113.7", "x-served-by=lb-3", "region eu-west", "eu-west→203.0.113.7", "every node". */
+  readonly where: string;
+  /** The region(s) involved, when the scope has some (for mtr/dig "from there"). */
+  readonly regions: readonly string[];
+  /** The IPs involved, when known (for pinning and tracing). */
+  readonly ips: readonly string[];
+  /** The failures the finding explains. */
+  readonly failures: readonly Observation[];
+  /** Every result in the scope, failed or not (latency before failures). */
+  readonly observations: readonly Observation[];
+}
+
+const PROXIES: ReadonlySet<ProvenanceName> = new Set<ProvenanceName>([
+  'nginx', 'haproxy', 'envoy', 'cloudflare', 'aws-elb', 'cloudfront', 'varnish', 'traefik', 'caddy',
+]);
+
+/** Where each proxy says why it answered 502 itself. */
+const PROXY_502_LOG: Readonly<Record<string, string>> = {
+  nginx: `nginx's error.log ("connect() failed (111: Connection refused) while connecting to upstream", "upstream prematurely closed connection")`,
+  haproxy: `HAProxy's log (termination state "SC": the server refused, "SH": the server aborted)`,
+  envoy: `Envoy's access log (response flags UF: upstream connection failure, UC: upstream connection termination)`,
+  traefik: `Traefik's access log (502 with OriginStatus 0: no response from the backend)`,
+  caddy: `Caddy's log ("dial tcp …: connect: connection refused")`,
+  cloudflare: `the origin's own logs and firewall (Cloudflare answers 502 when the origin refuses or resets its connection)`,
+  'aws-elb': `the load balancer's access logs (elb_status_code 502 with target_status_code "-": the target closed or refused the connection)`,
+  cloudfront: `CloudFront's standard logs (x-edge-detailed-result-type OriginConnectError)`,
+  varnish: `varnishlog -q 'FetchError' (backend fetch failed)`,
+};
+
+/** Each proxy's knob for how long it waits for the upstream's response. */
+const PROXY_TIMEOUT: Readonly<Record<string, string>> = {
+  nginx: 'nginx proxy_read_timeout (default 60 s; the error.log says "upstream timed out (110: Connection timed out) while reading response header from upstream")',
+  haproxy: 'HAProxy "timeout server" (its log shows termination state "sH")',
+  envoy: 'the Envoy route timeout (default 15 s; response flag UT)',
+  'aws-elb': 'the load balancer idle timeout (default 60 s)',
+  cloudfront: 'the CloudFront origin response timeout (default 30 s)',
+  varnish: 'Varnish first_byte_timeout (default 60 s)',
+  traefik: 'Traefik serversTransport forwardingTimeouts.responseHeaderTimeout',
+  caddy: 'Caddy reverse_proxy transport response_header_timeout',
+  cloudflare: "Cloudflare's origin timeout (100 s; it answers 524)",
+};
+
+function mostCommon<T>(values: readonly T[]): { value: T; count: number } | undefined {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: { value: T; count: number } | undefined;
+  for (const [value, count] of counts) if (best === undefined || count > best.count) best = { value, count };
+  return best;
+}
+
+/** Smallest and largest of many values (spreading 100k values into Math.min overflows the stack). */
+function extent(values: readonly number[]): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi };
+}
+
+function firstByte(o: Observation): number | null {
+  return o.firstByteMs ?? null;
+}
+
+/** Around when the failures happened: "around 2025-11-22T01:15Z" or "between … and …". */
+function when(failures: readonly Observation[]): string {
+  if (failures.length === 0) return '';
+  const { lo: first, hi: last } = extent(failures.map((o) => o.atMs));
+  return last - first < 120_000 ? `around ${isoMinute(first)}` : `between ${isoMinute(first)} and ${isoMinute(last)}`;
+}
+
+/** Fast 502s made by a proxy: the upstream refused or crashed, it did not time out. */
+export function fastProxy502Hint(scope: HintScope, options: DiagnosisOptions): string | undefined {
+  const bad = scope.failures.filter((o) => o.status === 502);
+  const byProxy = bad.filter((o) => o.provenance !== null && PROXIES.has(o.provenance));
+  if (byProxy.length === 0 || byProxy.length < options.minFailures || byProxy.length * 2 < bad.length) return undefined;
+  const times = byProxy.map(firstByte).filter((t): t is number => t !== null);
+  if (times.length === 0) return undefined;
+  const m = median(times);
+  if (!(m <= options.fastFirstByteMs)) return undefined;
+  const proxy = mostCommon(byProxy.map((o) => o.provenance ?? 'unknown'))?.value ?? 'the proxy';
+  const log = PROXY_502_LOG[proxy] ?? "the proxy's error log";
+  return (
+    `502s on ${scope.where} are generated by ${proxy} itself within ${ms(m)} (median time to first byte): the upstream behind it ` +
+    `refused or dropped the connection (crashed, restarting, not listening) rather than being slow — check the app's service/container ` +
+    `logs ${when(byProxy)} (journalctl -u <app>.service, docker logs <container>, kubectl logs <pod> --previous) and ${log}`
+  );
+}
+
+/** 502/504s whose first byte sits at a constant: a proxy read timeout against a slow upstream. */
+export function constantFirstByteHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
+  const gateway = scope.failures.filter((o) => (o.status === 502 || o.status === 503 || o.status === 504) && firstByte(o) !== null);
+  if (gateway.length < options.minFailures) return undefined;
+  const times = gateway.map((o) => firstByte(o) ?? 0);
+  const m = median(times);
+  if (!(m >= options.minTimeoutMs)) return undefined;
+  const near = times.filter((t) => Math.abs(t - m) <= options.timeoutTolerance * m).length;
+  if (near < 0.8 * gateway.length) return undefined;
+  const statuses = [...new Set(gateway.map((o) => o.status))].sort().join('/');
+  const proxy = mostCommon(gateway.map((o) => o.provenance).filter((p): p is ProvenanceName => p !== null && PROXIES.has(p)))?.value;
+  const knob = proxy === undefined ? 'the proxy read timeout (nginx proxy_read_timeout, HAProxy timeout server, Envoy route timeout)' : PROXY_TIMEOUT[proxy] ?? `${proxy}'s upstream timeout`;
+  return (
+    `${statuses}s on ${scope.where} arrive after a constant ${seconds(m)} to first byte (${near}/${gateway.length} within ±${Math.round(options.timeoutTolerance * 100)}%): ` +
+    `${proxy ?? 'a proxy'} gives up on a slow upstream at a ${seconds(m)} read timeout — find what makes the upstream slow (slow queries, locks, ` +
+    `a saturated worker pool) and compare ${knob} with the upstream's slowest responses`
+  );
+}
+
+/** The 502 came from the application itself, passed through the proxies. */
+export function appProvenanceHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
+  const bad = scope.failures.filter((o) => o.status !== null && o.status >= 500);
+  const fromApp = bad.filter((o) => o.provenance === 'app');
+  if (fromApp.length < options.minFailures || fromApp.length * 2 < bad.length) return undefined;
+  const statuses = [...new Set(fromApp.map((o) => o.status))].sort().join('/');
+  return (
+    `the ${statuses} responses on ${scope.where} are the application's own (passed through the proxies, not generated by them): ` +
+    `the app returned the error itself, typically because one of its own dependencies failed — check the app's logs and its dependencies ${when(fromApp)}`
+  );
+}
+
+/** Failures at the same minutes of the hour, in several different hours: a cron or batch job. */
+export function minuteOfHourHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
+  const failures = scope.failures;
+  if (failures.length < options.minFailures) return undefined;
+  const minuteOf = (o: Observation): number => Math.floor((((o.atMs % 3_600_000) + 3_600_000) % 3_600_000) / 60_000);
+  const offset = (m: number, from: number): number => (m - from + 60) % 60;
+  const perMinute = new Array<number>(60).fill(0);
+  for (const o of failures) perMinute[minuteOf(o)] = (perMinute[minuteOf(o)] ?? 0) + 1;
+  // The densest 5-minute stretch of the hour (wrapping: a job at :59 spills into :00).
+  let start = 0;
+  let most = -1;
+  for (let s = 0; s < 60; s++) {
+    let n = 0;
+    for (let m = 0; m < 5; m++) n += perMinute[(s + m) % 60] ?? 0;
+    if (n > most) {
+      start = s;
+      most = n;
+    }
+  }
+  if (most < options.minFailures || most < 0.6 * failures.length) return undefined;
+  const members = failures.filter((o) => offset(minuteOf(o), start) < 5);
+  const hours = new Set(members.map((o) => Math.floor(o.atMs / 3_600_000))).size;
+  // One burst is not a schedule: it must come back in another hour.
+  if (hours < 2) return undefined;
+  const offsets = members.map((o) => offset(minuteOf(o), start));
+  const mm = (m: number): string => `:${String((start + m) % 60).padStart(2, '0')}`;
+  const { lo, hi } = extent(offsets);
+  const at = lo === hi ? `minute ${mm(lo)}` : `minutes ${mm(lo)}–${mm(hi)}`;
+  return (
+    `failures on ${scope.where} cluster at ${at} of the hour (${members.length}/${failures.length} failures, in ${hours} different hours): ` +
+    `a cron or batch job probably runs then (backups, log rotation, reports, cache rebuilds) — look for jobs at ${mm(lo)} ` +
+    `(crontab -l, systemctl list-timers, Kubernetes CronJobs) on the hosts behind ${scope.where}`
+  );
+}
+
+/** Successful probes got slower in the minutes before failures: something is running out. */
+export function risingLatencyHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
+  if (scope.failures.length === 0) return undefined;
+  const failureTimes = scope.failures.map((o) => o.atMs).sort((a, b) => a - b);
+  const latencyOf = (o: Observation): number | null => o.firstByteMs ?? o.totalMs ?? null;
+  const before: number[] = [];
+  const otherwise: number[] = [];
+  for (const o of scope.observations) {
+    const latency = latencyOf(o);
+    if (!o.ok || latency === null) continue;
+    // Is a failure due within the lookback after this probe?
+    let lo = 0;
+    let hi = failureTimes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((failureTimes[mid] ?? 0) <= o.atMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = failureTimes[lo];
+    if (next !== undefined && next - o.atMs <= options.latencyLookbackMs) before.push(latency);
+    else otherwise.push(latency);
+  }
+  if (before.length < 5 || otherwise.length < 5) return undefined;
+  const a = median(otherwise);
+  const b = median(before);
+  // A few milliseconds of jitter on a fast endpoint is no trend.
+  if (!(b >= options.latencyRiseRatio * a && b - a >= 50)) return undefined;
+  return (
+    `latency on ${scope.where} rose from a median ${ms(a)} to ${ms(b)} in the ${Math.round(options.latencyLookbackMs / 60_000)} min before failures: ` +
+    `the upstream is running out of something — check CPU (top, vmstat 1), memory and OOM kills (free -h, dmesg -T | grep -i oom), ` +
+    `file descriptors (ulimit -n vs ls /proc/<pid>/fd | wc -l) and connection limits (ss -s, worker/pool sizes, max connections)`
+  );
+}
+
+/** Where connections went, for code hints: "to 203.0.113.7", "from region ap-south", "on ap-south→203.0.113.7". */
+function connections(scope: HintScope): string {
+  switch (scope.kind) {
+    case 'routing-region':
+      return `connections from ${scope.where}`;
+    case 'routing-path':
+    case 'inconclusive':
+      return `connections on ${scope.where}`;
+    default:
+      return `connections to ${scope.where}`;
+  }
+}
+
+const CODE_HINTS: Partial<Record<FailureCode, (c: string, where: string, ip: string) => string>> = {
+  CONNECT_REFUSED: (c) => `${c} are refused: nothing listens on the port (the proxy is down or restarting) or a firewall rejects — systemctl status / ss -ltnp on the node`,
+  CONNECT_TIMEOUT: (c) => `${c} time out: SYNs are dropped on the way (a transit network, a firewall or security group) or the node is down or its accept backlog is full (nstat -az TcpExtListenDrops)`,
+  NET_UNREACHABLE: (c) => `${c} fail with "network unreachable": a route is missing — check routing on the probing host and the provider's status`,
+  CONNECT_RESET: (c) => `${c} are reset: a load balancer or firewall kills them (idle timeouts, a full conntrack table: dmesg | grep conntrack)`,
+  RESET_MID_BODY: (c) => `${c} are cut off mid-body: the upstream or a proxy closed the connection while streaming (worker killed, proxy buffering or timeouts)`,
+  HEADERS_TIMEOUT: (_, w) => `${w} accepts connections but sends no response headers within the probe timeout: the upstream is stuck or overloaded`,
+  BODY_TIMEOUT: (_, w) => `${w} starts responding but the body stalls past the probe timeout: a slow or stuck upstream stream`,
+  TLS_HANDSHAKE: (c) => `TLS handshakes on ${c} fail: check the node's TLS configuration (protocols, ciphers, SNI → certificate mapping)`,
+  TLS_CERT_EXPIRED: (_, w, ip) => `${w} serves an expired certificate — check with openssl s_client -connect ${ip}:443 -servername <host> </dev/null | openssl x509 -noout -dates, then deploy the renewed certificate and reload the proxy`,
+  TLS_CERT_INVALID: (_, w, ip) => `${w} serves a certificate that does not validate (wrong name, missing intermediate, unknown issuer) — check with openssl s_client -connect ${ip}:443 -servername <host> -showcerts`,
+  BODY_MISMATCH: (_, w) => `${w} answers with a success status but without the expected body text: an error page served as 200, or the wrong backend/site`,
+};
+
+/** A next step, with what kind of observation it came from (to merge the hints of two windows). */
+export interface Hint {
+  readonly kind: string;
+  readonly text: string;
+}
+
+const KIND_ORDER = ['finding', 'fast-proxy-502', 'constant-first-byte', 'app-provenance', 'minute-of-hour', 'rising-latency', 'scope', 'code', 'probe-ids'];
+
+/** Hints in reading order: the finding's own, then patterns (most specific), scope, codes, probe ids. */
+export function compareHints(a: Hint, b: Hint): number {
+  const rank = (h: Hint): number => {
+    const i = KIND_ORDER.indexOf(h.kind.split(':')[0] ?? '');
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  return rank(a) - rank(b);
+}
+
+/** One hint per failure code that makes up at least a quarter of the failures. */
+export function codeHints(scope: HintScope): Hint[] {
+  const total = scope.failures.length;
+  if (total === 0) return [];
+  const counts = new Map<FailureCode, number>();
+  for (const o of scope.failures) if (o.failure !== null) counts.set(o.failure, (counts.get(o.failure) ?? 0) + 1);
+  return [...counts.entries()]
+    .filter(([, n]) => n * 4 >= total)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .flatMap(([code]) => {
+      const hint = CODE_HINTS[code];
+      const ip = scope.ips.length === 1 ? scope.ips[0] ?? '<ip>' : '<ip>';
+      return hint === undefined ? [] : [{ kind: `code:${code}`, text: hint(connections(scope), scope.where, ip) }];
+    });
+}
+
+/** What the shape of the finding says to look at next. */
+export function scopeHints(scope: HintScope): string[] {
+  const ip = scope.ips[0];
+  const region = scope.regions[0];
+  switch (scope.kind) {
+    case 'lb-node':
+      return [
+        `only ${scope.where} fails: check that node's upstream health checks (does it keep sending traffic to a dead upstream?), its connection ` +
+          `limits (worker_connections, maxconn, upstream keepalive) and how it resolves its upstream (a stale upstream DNS answer) — compare its ` +
+          `config with a healthy node's, or take it out of rotation${ip === undefined ? '' : ` (reproduce with curl -sv --connect-to ::${ip} <target URL>)`}`,
+      ];
+    case 'routing-region':
+      return [
+        `only region ${region ?? '?'} fails, on every node it reaches: trace the network path from there — mtr -rwzbc 100 -T -P 443 ${ip ?? '<node IP>'} ` +
+          `from an agent in ${region ?? 'that region'}, next to the same from a healthy region — and check the provider's status for ${region ?? 'that region'}`,
+      ];
+    case 'routing-path':
+      return [
+        `only the path ${scope.where} fails: run mtr -rwzbc 100 -T -P 443 ${ip ?? '<node IP>'} from ${region ?? 'that region'} and from another region; ` +
+          `loss near the end points at ${ip ?? 'the node'}'s ingress (firewall, rate limits or ACLs for ${region ?? 'that region'}'s addresses), loss midway at a transit network`,
+      ];
+    case 'origin':
+      return [
+        `${scope.where} fails from every region: the application or something every node shares (database, cache, a shared upstream, a deploy) — ` +
+          `check the app's logs, its dependencies and recent deploys ${when(scope.failures)}`,
+      ];
+    case 'dns-zone':
+      return [
+        `every region fails to resolve the target: check the zone at its authoritative servers — dig +trace <host>, dig @<each NS> <host> SOA ` +
+          `(serials in step?), dig +dnssec <host> (expired signatures), and the delegation at the registrar`,
+      ];
+    case 'dns-resolver':
+      return [
+        `only ${list(scope.regions)} fail${scope.regions.length === 1 ? 's' : ''} to resolve the target: suspect the resolver the agents there use (--dns-server) ` +
+          `or the path to it — dig @<that resolver> <host> from there next to dig @1.1.1.1 <host>`,
+      ];
+    case 'agent':
+      return [
+        `check the agent's own host: its network (mtr to a control target), its resolver (--dns-server), its source address and its clock; ` +
+          `its results stay set aside while this holds`,
+      ];
+    case 'tls':
+    case 'inconclusive':
+      return [];
+  }
+}
+
+/**
+ * Every probe carries its result id in a header: quote a few that got an HTTP response (the others
+ * never reached a proxy's log) so the operator can grep for them.
+ */
+export function probeIdHint(scope: HintScope, max: number): string | undefined {
+  if (max === 0 || scope.kind === 'dns-zone' || scope.kind === 'dns-resolver') return undefined;
+  const ids = scope.failures
+    .filter((o) => o.status !== null)
+    .sort((a, b) => b.atMs - a.atMs)
+    .slice(0, Math.min(3, max))
+    .map((o) => o.resultId);
+  if (ids.length === 0) return undefined;
+  return `the failing probes sent a crossprobe-probe-id header: grep the proxy and app logs behind ${scope.where} for ${list(ids)}`;
+}
+
+/** Every hint for a scope: `extra` (the finding's own) first, then patterns (the most specific), scope and codes. */
+export function hintsFor(scope: HintScope, options: DiagnosisOptions, extra: readonly string[] = []): Hint[] {
+  const patterns: [string, string | undefined][] = [
+    ['fast-proxy-502', fastProxy502Hint(scope, options)],
+    ['constant-first-byte', constantFirstByteHint(scope, options)],
+    ['app-provenance', appProvenanceHint(scope, options)],
+    ['minute-of-hour', minuteOfHourHint(scope, options)],
+    ['rising-latency', risingLatencyHint(scope, options)],
+  ];
+  const hints: Hint[] = [
+    ...extra.map((text, i) => ({ kind: `finding:${i}`, text })),
+    ...patterns.flatMap(([kind, text]) => (text === undefined ? [] : [{ kind, text }])),
+    ...scopeHints(scope).map((text, i) => ({ kind: `scope:${i}`, text })),
+    ...codeHints(scope),
+  ];
+  const probeIds = probeIdHint(scope, options.maxSamples);
+  if (probeIds !== undefined) hints.push({ kind: 'probe-ids', text: probeIds });
+  const seen = new Set<string>();
+  return hints.filter((h) => {
+    if (seen.has(h.text)) return false;
+    seen.add(h.text);
+    return true;
+  });
+}

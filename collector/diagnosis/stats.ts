@@ -1,0 +1,165 @@
+/**
+ * Exact tests for "is this cell / line / grid failing more than it should?", computed in log space so
+ * they stay accurate for tables of hundreds of thousands of probes. No approximations (no chi-square,
+ * no normal tails): the counts the classifier sees are often tiny (3 failures in 5 probes) and the
+ * p-values it acts on are far in the tail (1e-6 after correction), where approximations are worst.
+ */
+
+/** k failures out of n probes. */
+export interface Tally {
+  readonly failures: number;
+  readonly probes: number;
+}
+
+const logFactorials: number[] = [0];
+
+/** ln(n!) for a non-negative integer n, from a table grown on demand (exact sum of logs). */
+export function logFactorial(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`logFactorial needs a non-negative integer, got ${n}`);
+  for (let i = logFactorials.length; i <= n; i++) logFactorials.push((logFactorials[i - 1] ?? 0) + Math.log(i));
+  return logFactorials[n] ?? 0;
+}
+
+/** ln C(n, k); -Infinity when k is outside 0..n. */
+export function logChoose(n: number, k: number): number {
+  if (k < 0 || k > n) return -Infinity;
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+/** ln(e^a + e^b) without overflow. */
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const hi = Math.max(a, b);
+  return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+}
+
+function assertCounts(what: string, ...values: number[]): void {
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${what} needs non-negative integer counts, got ${values.join(', ')}`);
+  }
+}
+
+// Terms this far (in natural log) below the running sum no longer change a double.
+const NEGLIGIBLE = 40;
+
+/**
+ * P(X >= x) for X ~ Hypergeometric(population, successes, draws): the chance that `draws` items taken
+ * without replacement from `population` items, `successes` of them marked, contain at least x marked.
+ */
+export function hypergeometricUpper(x: number, population: number, successes: number, draws: number): number {
+  assertCounts('hypergeometricUpper', population, successes, draws);
+  if (!Number.isInteger(x)) throw new RangeError(`hypergeometricUpper needs an integer x, got ${x}`);
+  if (successes > population || draws > population) throw new RangeError('hypergeometricUpper: successes and draws cannot exceed the population');
+  const lo = Math.max(0, draws - (population - successes));
+  const hi = Math.min(successes, draws);
+  if (x <= lo) return 1;
+  if (x > hi) return 0;
+  const logDenominator = logChoose(population, draws);
+  let term = logChoose(successes, x) + logChoose(population - successes, draws - x) - logDenominator;
+  let sum = -Infinity;
+  for (let i = x; i <= hi; i++) {
+    sum = logAdd(sum, term);
+    if (i === hi) break;
+    // pmf(i+1) / pmf(i); past the mode the terms only shrink, so stop once they no longer count.
+    term += Math.log((successes - i) * (draws - i)) - Math.log((i + 1) * (population - successes - draws + i + 1));
+    if (term < sum - NEGLIGIBLE) break;
+  }
+  return Math.min(1, Math.exp(sum));
+}
+
+/** P(X <= x) for X ~ Hypergeometric(population, successes, draws). */
+export function hypergeometricLower(x: number, population: number, successes: number, draws: number): number {
+  assertCounts('hypergeometricLower', population, successes, draws);
+  if (!Number.isInteger(x)) throw new RangeError(`hypergeometricLower needs an integer x, got ${x}`);
+  if (successes > population || draws > population) throw new RangeError('hypergeometricLower: successes and draws cannot exceed the population');
+  const lo = Math.max(0, draws - (population - successes));
+  const hi = Math.min(successes, draws);
+  if (x >= hi) return 1;
+  if (x < lo) return 0;
+  const logDenominator = logChoose(population, draws);
+  let term = logChoose(successes, x) + logChoose(population - successes, draws - x) - logDenominator;
+  let sum = -Infinity;
+  for (let i = x; i >= lo; i--) {
+    sum = logAdd(sum, term);
+    if (i === lo) break;
+    // pmf(i-1) / pmf(i)
+    term += Math.log(i * (population - successes - draws + i)) - Math.log((successes - i + 1) * (draws - i + 1));
+    if (term < sum - NEGLIGIBLE) break;
+  }
+  return Math.min(1, Math.exp(sum));
+}
+
+/**
+ * One-sided Fisher's exact test: the p-value of "`inside` fails more often than `outside`", i.e. the
+ * chance, with the failures shuffled at random over all probes, that `inside` gets at least as many
+ * as it did. 1 when either side has no probes (nothing to compare).
+ */
+export function fisherGreater(inside: Tally, outside: Tally): number {
+  assertCounts('fisherGreater', inside.failures, inside.probes, outside.failures, outside.probes);
+  if (inside.probes === 0 || outside.probes === 0) return 1;
+  const population = inside.probes + outside.probes;
+  return hypergeometricUpper(inside.failures, population, inside.failures + outside.failures, inside.probes);
+}
+
+/** One-sided Fisher's exact test the other way: "`inside` fails less often than `outside`". */
+export function fisherLess(inside: Tally, outside: Tally): number {
+  assertCounts('fisherLess', inside.failures, inside.probes, outside.failures, outside.probes);
+  if (inside.probes === 0 || outside.probes === 0) return 1;
+  const population = inside.probes + outside.probes;
+  return hypergeometricLower(inside.failures, population, inside.failures + outside.failures, inside.probes);
+}
+
+/** P(X >= k) for X ~ Binomial(n, rate): "k failures in n probes are more than a `rate` background explains". */
+export function binomialUpper(k: number, n: number, rate: number): number {
+  assertCounts('binomialUpper', k, n);
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`binomialUpper needs a rate in [0, 1], got ${rate}`);
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (rate === 0) return 0;
+  if (rate === 1) return 1;
+  const logRate = Math.log(rate);
+  const logRest = Math.log1p(-rate);
+  let term = logChoose(n, k) + k * logRate + (n - k) * logRest;
+  let sum = -Infinity;
+  for (let i = k; i <= n; i++) {
+    sum = logAdd(sum, term);
+    if (i === n) break;
+    term += Math.log(n - i) - Math.log(i + 1) + logRate - logRest;
+    if (term < sum - NEGLIGIBLE) break;
+  }
+  return Math.min(1, Math.exp(sum));
+}
+
+/** Failures per probe; 0 for no probes. */
+export function rate(t: Tally): number {
+  return t.probes === 0 ? 0 : t.failures / t.probes;
+}
+
+/** Sum of tallies. */
+export function addTallies(tallies: Iterable<Tally>): Tally {
+  let failures = 0;
+  let probes = 0;
+  for (const t of tallies) {
+    failures += t.failures;
+    probes += t.probes;
+  }
+  return { failures, probes };
+}
+
+/** The q-quantile (0..1) of values by linear interpolation; NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lower = Math.floor(pos);
+  const upper = Math.ceil(pos);
+  const a = sorted[lower] ?? Number.NaN;
+  const b = sorted[upper] ?? Number.NaN;
+  return a + (b - a) * (pos - lower);
+}
+
+/** The median of values; NaN when empty. */
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}

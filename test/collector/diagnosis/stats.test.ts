@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  binomialUpper, fisherGreater, fisherLess, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile,
+} from '../../../collector/diagnosis/stats.js';
+
+function close(actual: number, expected: number, relative = 1e-9): void {
+  assert.ok(Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), 1e-300), `${actual} should be ${expected}`);
+}
+
+test('logFactorial - matches n! for small n', () => {
+  close(logFactorial(0), 0);
+  close(logFactorial(1), 0);
+  close(logFactorial(10), Math.log(3_628_800));
+  close(logChoose(20, 10), Math.log(184_756));
+  assert.equal(logChoose(5, 6), -Infinity);
+  assert.throws(() => logFactorial(-1), RangeError);
+});
+
+test('fisherGreater - the tea-tasting table by hand', () => {
+  // [[3,1],[1,3]]: P(X >= 3) with 4 of 8 marked, 4 drawn = (C(4,3)C(4,1) + C(4,4)C(4,0)) / C(8,4) = 17/70.
+  close(fisherGreater({ failures: 3, probes: 4 }, { failures: 1, probes: 4 }), 17 / 70);
+  // [[4,0],[0,4]]: only the observed table is as extreme: 1/70.
+  close(fisherGreater({ failures: 4, probes: 4 }, { failures: 0, probes: 4 }), 1 / 70);
+  // The other tail: P(X <= 1) = (C(4,0)C(4,4) + C(4,1)C(4,3)) / 70 = 17/70.
+  close(fisherLess({ failures: 1, probes: 4 }, { failures: 3, probes: 4 }), 17 / 70);
+});
+
+test('fisherGreater - 3 failures in 5 probes vs 0 in 10', () => {
+  // C(5,3) / C(15,3) = 10 / 455.
+  close(fisherGreater({ failures: 3, probes: 5 }, { failures: 0, probes: 10 }), 10 / 455);
+});
+
+test('fisherGreater - a large sparse table matches the closed form', () => {
+  // Every failure inside: p = C(180,5) / C(1440,5).
+  const expected = Math.exp(logChoose(180, 5) - logChoose(1440, 5));
+  close(fisherGreater({ failures: 5, probes: 180 }, { failures: 0, probes: 1260 }), expected, 1e-8);
+  assert.ok(expected < 1e-4 && expected > 1e-5);
+});
+
+test('fisherGreater - no difference gives p near 1 and no probes gives 1', () => {
+  assert.ok(fisherGreater({ failures: 5, probes: 1000 }, { failures: 5, probes: 1000 }) > 0.5);
+  assert.equal(fisherGreater({ failures: 0, probes: 10 }, { failures: 3, probes: 10 }), 1);
+  assert.equal(fisherGreater({ failures: 3, probes: 3 }, { failures: 0, probes: 0 }), 1);
+});
+
+test('hypergeometric - the two tails add up to one', () => {
+  for (const x of [0, 1, 2, 3, 4, 5]) {
+    close(hypergeometricUpper(x, 30, 8, 10) + hypergeometricLower(x - 1, 30, 8, 10), 1, 1e-12);
+  }
+  assert.equal(hypergeometricUpper(0, 30, 8, 10), 1);
+  assert.equal(hypergeometricUpper(9, 30, 8, 10), 0);
+});
+
+test('binomialUpper - known values', () => {
+  // 1 - P(0) - P(1) - P(2) for Binomial(10, 0.1).
+  close(binomialUpper(3, 10, 0.1), 1 - (0.9 ** 10 + 10 * 0.1 * 0.9 ** 9 + 45 * 0.01 * 0.9 ** 8), 1e-10);
+  close(binomialUpper(1, 5, 0.5), 1 - 0.5 ** 5);
+  close(binomialUpper(5, 5, 0.5), 0.5 ** 5);
+  assert.equal(binomialUpper(0, 10, 0.3), 1);
+  assert.equal(binomialUpper(11, 10, 0.3), 0);
+  assert.equal(binomialUpper(1, 10, 0), 0);
+  assert.throws(() => binomialUpper(1, 10, 1.5), RangeError);
+});
+
+test('binomialUpper - far tails stay accurate', () => {
+  // 30 failures in 100 at a 1% background: P(X >= 30) = P(30) (1 + 70/31 * 0.01/0.99 + ...), the terms
+  // shrinking ~44-fold each: between P(30) * 1.0228 and P(30) * 1.0234.
+  const first = Math.exp(logChoose(100, 30) + 30 * Math.log(0.01) + 70 * Math.log(0.99));
+  const p = binomialUpper(30, 100, 0.01);
+  assert.ok(p > first * 1.0228 && p < first * 1.0234, `${p} vs ${first}`);
+});
+
+test('quantile - interpolates and handles empty input', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([1, 2, 3, 4]), 2.5);
+  assert.equal(quantile([10, 20, 30, 40, 50], 0.9), 46);
+  assert.ok(Number.isNaN(median([])));
+});
