@@ -35,7 +35,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     subject: resultsSubject(config.region, config.id),
     spoolDir: config.spoolDir,
     spoolMaxBytes: config.spoolMaxBytes,
-    logger: logger.child({ component: 'sink' }),
+    logger,
   });
 
   const ctx: ProbeContext = {
@@ -94,6 +94,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
       controls: controls.snapshot(),
       resultsPublished: s.published,
       inFlight: sched.inFlight,
+      rssBytes: process.memoryUsage.rss(),
     };
   };
 

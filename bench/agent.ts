@@ -3,7 +3,7 @@
  * the same run against the same local nginx.
  *   1. probe rate: fresh-connection HTTP probes per second, each tool driven by its own load process
  *      (crossprobe: its real probe code; blackbox: /probe?module=http_2xx, as Prometheus calls it)
- *   2. memory: the real `crossprobe agent` with 1,000 targets (10 s interval, publishing to a real
+ *   2. memory: the real `crossprobe agent` (bin/crossprobe, as deployed) with 1,000 targets (10 s interval, publishing to a real
  *      nats-server) — peak RSS; blackbox_exporter's peak RSS after its load run for comparison
  * Targets (issue #2): probe rate ≥ 1.5× blackbox_exporter's; agent RSS ≤ 100 MB at 1,000 targets.
  * Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RSS_SECONDS (default 25).
@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startNginx, freePort } from '../test/helpers/nginx.js';
 import { NatsServer } from '../test/helpers/nats-server.js';
 import { ensureResultsStream, RESULTS_STREAM } from '../proto/index.js';
-import { cliPath, repoRoot } from '../test/helpers/paths.js';
+import { binPath, repoRoot } from '../test/helpers/paths.js';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,8 +28,12 @@ const loadScript = join(repoRoot, 'dist', 'bench', 'probe-load.js');
 
 interface Load { probes: number; ok: number; seconds: number }
 
+/** The V8 flags bin/crossprobe gives the agent: crossprobe's probe rate is measured with them too. */
+const AGENT_FLAGS = ['--max-semi-space-size=1', '--liftoff-only'];
+
 async function load(args: string[]): Promise<Load> {
-  const { stdout } = await run(process.execPath, [loadScript, ...args], { timeout: (SECONDS + 60) * 1_000 });
+  const flags = args[0] === 'crossprobe' ? AGENT_FLAGS : [];
+  const { stdout } = await run(process.execPath, [...flags, loadScript, ...args], { timeout: (SECONDS + 60) * 1_000 });
   return JSON.parse(stdout) as Load;
 }
 
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
     const targets = Array.from({ length: 1_000 }, (_, i) => ({ id: `t-${i}`, url: `${url}?t=${i}`, interval: '10s', timeout: '5s' }));
     const targetsFile = join(dir, 'targets.json');
     writeFileSync(targetsFile, JSON.stringify({ targets }));
-    const agent = spawn(process.execPath, [cliPath, 'agent', '--nats', nats.url, '--region', 'bench', '--id', 'bench-1', '--targets', targetsFile, '--no-kv', '--spool-dir', join(dir, 'spool'), '--log-level', 'warn'], { stdio: 'ignore' });
+    const agent = spawn(binPath, ['agent', '--nats', nats.url, '--region', 'bench', '--id', 'bench-1', '--targets', targetsFile, '--no-kv', '--spool-dir', join(dir, 'spool'), '--log-level', 'warn'], { stdio: 'ignore' });
     procs.push(agent);
     await sleep(RSS_SECONDS * 1_000);
     const agentMem = rss(agent.pid!);

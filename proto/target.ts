@@ -10,6 +10,7 @@ const Duration = Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be
 const Id = Type.String({ pattern: ID_PATTERN, errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"' });
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'] as const;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** A target as users write it: in an agent's --targets file, and as the body of POST /api/v1/targets. */
 export const TargetSpecSchema = Type.Object(
@@ -38,7 +39,7 @@ export const TargetSpecSchema = Type.Object(
       Type.Array(
         Type.Object(
           {
-            header: Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', errorMessage: 'must be an HTTP header name' }),
+            header: Type.String({ pattern: HEADER_NAME.source, errorMessage: 'must be an HTTP header name' }),
             pattern: Type.Optional(Type.String({ minLength: 1 })),
             name: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9, "_" and "-"' })),
           },
@@ -121,7 +122,14 @@ export function parseTarget(value: unknown, where = ''): Target {
     return { header: rule.header.toLowerCase(), pattern: rule.pattern ?? null, name };
   });
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(spec.headers ?? {})) {
+    if (!HEADER_NAME.test(k)) throw new ConfigError(`${at(`headers.${k}`)}: not a valid HTTP header name`, at('headers'));
+    if (/[\r\n\0]/.test(v)) throw new ConfigError(`${at(`headers.${k}`)}: a header value cannot contain CR, LF or NUL`, at('headers'));
+    if (k.toLowerCase() === 'host' || k.toLowerCase() === 'crossprobe-probe-id') {
+      throw new ConfigError(`${at(`headers.${k}`)}: set by crossprobe itself (the URL's host, the result id); remove it`, at('headers'));
+    }
+    headers[k.toLowerCase()] = v;
+  }
   return Object.freeze({
     id: spec.id,
     url: url.href,

@@ -2,7 +2,8 @@ import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TLSSocket, checkServerIdentity, createSecureContext, rootCertificates, type PeerCertificate, type SecureContext } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
+import { buildConnector } from './undici.js';
 import { TlsCertificateError } from './errors.js';
 
 /** What the connector saw of the one connection it opened; performance.now() times, null = not reached. */
@@ -39,7 +40,7 @@ export interface PinnedConnectorOptions {
 }
 
 export interface PinnedConnector {
-  readonly connect: buildConnector.connector;
+  readonly connect: BuildConnector.connector;
   readonly trace: ConnectionTrace;
   /**
    * Destroys the connection, whatever state it is in (deadline, shutdown, done). With `reason`, a
@@ -120,7 +121,7 @@ export function pinnedConnector(opts: PinnedConnectorOptions): PinnedConnector {
   const localAddress = opts.sourceAddress !== null && isIP(opts.sourceAddress) === opts.family ? opts.sourceAddress : undefined;
   let destroyed = false;
 
-  const connect: buildConnector.connector = (options, callback) => {
+  const connect: BuildConnector.connector = (options, callback) => {
     trace.connectStartAt = performance.now();
     const checkedName = options.servername || (options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname);
     const socket = inner({ ...options, localAddress: localAddress ?? null }, (err, sock) => {

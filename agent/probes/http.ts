@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Client } from 'undici';
+import { Client, request } from './undici.js';
 import { pb, failureToWire, provenanceToWire, resultId, type FailureCode, type ProbeResult, type Target, type Phases } from '../../proto/index.js';
 import { pinnedConnector, type ConnectionTrace } from './connector.js';
 import { DnsResolver, type ResolvedAddress } from './dns.js';
@@ -162,7 +162,7 @@ async function probeAddress(round: Round, url: URL, address: ResolvedAddress): P
   else ctx.signal?.addEventListener('abort', onShutdown, { once: true });
 
   try {
-    const res = await client.request({
+    const res = await request(client, {
       path: `${url.pathname}${url.search}`,
       method: target.method,
       headers: { 'user-agent': ctx.userAgent, ...target.headers, 'crossprobe-probe-id': id },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from '../../cli/config.js';
 import { ConfigError, parseTarget, type Target } from '../../proto/index.js';
 
 /**
@@ -10,7 +10,7 @@ import { ConfigError, parseTarget, type Target } from '../../proto/index.js';
 export function loadTargetsFile(path: string): Target[] {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = parseDocument(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new ConfigError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }

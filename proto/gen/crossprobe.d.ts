@@ -214,6 +214,7 @@ export namespace crossprobe {
             resultsPublished: number;
             inFlight: number;
             spoolBytes: number;
+            rssBytes: number;
             static create(properties: crossprobe.v1.Heartbeat.$Shape): crossprobe.v1.Heartbeat & crossprobe.v1.Heartbeat.$Shape;
             static create(properties?: crossprobe.v1.Heartbeat.$Properties): crossprobe.v1.Heartbeat;
             static encode(m: crossprobe.v1.Heartbeat.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -242,6 +243,7 @@ export namespace crossprobe {
                 resultsPublished?: (number|null);
                 inFlight?: (number|null);
                 spoolBytes?: (number|null);
+                rssBytes?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = crossprobe.v1.Heartbeat.$Properties;

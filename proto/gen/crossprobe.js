@@ -2460,6 +2460,7 @@ export const crossprobe = $root.crossprobe = (() => {
              * @property {number|null} [resultsPublished] Heartbeat resultsPublished
              * @property {number|null} [inFlight] Heartbeat inFlight
              * @property {number|null} [spoolBytes] Heartbeat spoolBytes
+             * @property {number|null} [rssBytes] Heartbeat rssBytes
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2597,6 +2598,14 @@ export const crossprobe = $root.crossprobe = (() => {
             Heartbeat.prototype.spoolBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Heartbeat rssBytes.
+             * @member {number} rssBytes
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.rssBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new Heartbeat instance using the specified properties.
              * @function create
              * @memberof crossprobe.v1.Heartbeat
@@ -2656,6 +2665,8 @@ export const crossprobe = $root.crossprobe = (() => {
                     w.uint32(/* id 12, wireType 0 =*/96).uint32(m.inFlight);
                 if (m.spoolBytes != null && $Object.hasOwnProperty.call(m, "spoolBytes") && (typeof m.spoolBytes === "object" ? m.spoolBytes.low || m.spoolBytes.high : m.spoolBytes !== 0))
                     w.uint32(/* id 13, wireType 0 =*/104).uint64(m.spoolBytes);
+                if (m.rssBytes != null && $Object.hasOwnProperty.call(m, "rssBytes") && (typeof m.rssBytes === "object" ? m.rssBytes.low || m.rssBytes.high : m.rssBytes !== 0))
+                    w.uint32(/* id 14, wireType 0 =*/112).uint64(m.rssBytes);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -2829,6 +2840,15 @@ export const crossprobe = $root.crossprobe = (() => {
                                 delete m.spoolBytes;
                             continue;
                         }
+                    case 14: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.rssBytes = v;
+                            else
+                                delete m.rssBytes;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -2935,6 +2955,10 @@ export const crossprobe = $root.crossprobe = (() => {
                 if (m.spoolBytes != null && $Object.hasOwnProperty.call(m, "spoolBytes")) {
                     if (!$util.isInteger(m.spoolBytes) && !(m.spoolBytes && $util.isInteger(m.spoolBytes.low) && $util.isInteger(m.spoolBytes.high)))
                         return "spoolBytes: integer|Long expected";
+                }
+                if (m.rssBytes != null && $Object.hasOwnProperty.call(m, "rssBytes")) {
+                    if (!$util.isInteger(m.rssBytes) && !(m.rssBytes && $util.isInteger(m.rssBytes.low) && $util.isInteger(m.rssBytes.high)))
+                        return "rssBytes: integer|Long expected";
                 }
                 return null;
             };
@@ -3069,6 +3093,18 @@ export const crossprobe = $root.crossprobe = (() => {
                             m.spoolBytes = new $util.LongBits(d.spoolBytes.low >>> 0, d.spoolBytes.high >>> 0).toNumber(true);
                     }
                 }
+                if (d.rssBytes != null) {
+                    if (typeof d.rssBytes === "object" ? d.rssBytes.low || d.rssBytes.high : $Number(d.rssBytes) !== 0) {
+                        if ($util.Long)
+                            m.rssBytes = $util.Long.fromValue(d.rssBytes, true);
+                        else if (typeof d.rssBytes === "string")
+                            m.rssBytes = $parseInt(d.rssBytes, 10);
+                        else if (typeof d.rssBytes === "number")
+                            m.rssBytes = d.rssBytes;
+                        else if (typeof d.rssBytes === "object")
+                            m.rssBytes = new $util.LongBits(d.rssBytes.low >>> 0, d.rssBytes.high >>> 0).toNumber(true);
+                    }
+                }
                 return m;
             };
 
@@ -3129,6 +3165,11 @@ export const crossprobe = $root.crossprobe = (() => {
                         d.spoolBytes = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
                     } else
                         d.spoolBytes = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.rssBytes = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.rssBytes = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (m.agent != null && $Object.hasOwnProperty.call(m, "agent")) {
                     d.agent = m.agent;
@@ -3201,6 +3242,14 @@ export const crossprobe = $root.crossprobe = (() => {
                         d.spoolBytes = o.longs === $String ? $String(m.spoolBytes) : m.spoolBytes;
                     else
                         d.spoolBytes = o.longs === $String ? $util.Long.prototype.toString.call(m.spoolBytes) : o.longs === $Number ? new $util.LongBits(m.spoolBytes.low >>> 0, m.spoolBytes.high >>> 0).toNumber(true) : m.spoolBytes;
+                }
+                if (m.rssBytes != null && $Object.hasOwnProperty.call(m, "rssBytes")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.rssBytes = typeof m.rssBytes === "number" ? $BigInt(m.rssBytes) : $util.Long.fromBits(m.rssBytes.low >>> 0, m.rssBytes.high >>> 0, true).toBigInt();
+                    else if (typeof m.rssBytes === "number")
+                        d.rssBytes = o.longs === $String ? $String(m.rssBytes) : m.rssBytes;
+                    else
+                        d.rssBytes = o.longs === $String ? $util.Long.prototype.toString.call(m.rssBytes) : o.longs === $Number ? new $util.LongBits(m.rssBytes.low >>> 0, m.rssBytes.high >>> 0).toNumber(true) : m.rssBytes;
                 }
                 return d;
             };

@@ -128,6 +128,7 @@ test('agent - heartbeats carry version, targets, spool depth and control health'
   assert.match(hb.version, /^\d+\.\d+\.\d+/);
   assert.equal(hb.targets, 1);
   assert.equal(hb.spoolDepth, 0);
+  assert.ok(hb.rssBytes > 10_000_000 && hb.rssBytes < 1_000_000_000, `rss ${hb.rssBytes}`);
   assert.equal(hb.controls[0]!.url, web.url('/control'));
   assert.equal(hb.controls[0]!.ok, true);
   assert.equal(hb.controls[1]!.ok, false);

@@ -80,6 +80,8 @@ test('targets file - every mistake names the target and field', () => {
     ['targets:\n  - id: a\n    url: http://x/\n    identity: [{ header: x-a, pattern: "(" }]\n', /targets\[0\]\.identity\[0\]\.pattern: not a valid regular expression/],
     ['targets:\n  - id: a\n    url: http://x/\n  - id: a\n    url: http://y/\n', /targets\[1\]\.id: "a" is used by an earlier target/],
     ['target:\n  - id: a\n', /t\.yaml: unknown key "target" \(known keys: targets\)/],
+    ['targets:\n  - id: a\n    url: http://x/\n    headers: { x-a: "one\\r\\ntwo" }\n', /targets\[0\]\.headers\.x-a: a header value cannot contain CR, LF or NUL/],
+    ['targets:\n  - id: a\n    url: http://x/\n    headers: { Host: other }\n', /targets\[0\]\.headers\.Host: set by crossprobe itself/],
   ];
   for (const [text, message] of cases) assert.throws(() => loadTargetsFile(file('t.yaml', text)), { name: 'ConfigError', message });
 });

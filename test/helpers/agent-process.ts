@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliPath } from './paths.js';
+import { binPath } from './paths.js';
 
 /** A real `crossprobe agent` process; its JSON log lines are kept parsed, for assertions. */
 export class AgentProcess {
@@ -26,7 +26,8 @@ export class AgentProcess {
   }
 
   static start(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
-    return new AgentProcess(spawn(process.execPath, [cliPath, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+    // through bin/crossprobe, as an operator runs it (with the agent's V8 flags)
+    return new AgentProcess(spawn(binPath, ['agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   }
 
   get pid(): number | undefined {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,26 +31,11 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
+export { freePort };
+
 const STOP_GRACE_MS = 5_000;
 const START_TIMEOUT_MS = 10_000;
 
-/** A free TCP port on `host` (bound, then released). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, host, () => {
-      const address = s.address();
-      if (address === null || typeof address === 'string') {
-        s.close();
-        reject(new Error('freePort: no TCP address'));
-        return;
-      }
-      s.close(() => resolve(address.port));
-    });
-  });
-}
 
 /**
  * Starts a real nginx in the foreground (`daemon off`) as a child process, with its config, pid

@@ -181,13 +181,7 @@ export async function startOnHosts<T extends { readonly port: number; close(): P
   }
 }
 
-/** A free TCP port on `host` right now (for a port nobody listens on). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = createNetServer();
-  const port = await listen(server, host, 0);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from './net.js';
 
 /**
  * Makes `ip:port` drop every incoming TCP segment (so a SYN is never answered: a connect timeout) with

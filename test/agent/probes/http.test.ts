@@ -235,8 +235,10 @@ describe('probe responses', () => {
   });
 });
 
-test('probe - a header value undici refuses is bad configuration: probeTarget throws', async () => {
+test('probe - a header value undici refuses is bad configuration: parseTarget refuses it, probeTarget throws', async () => {
   const resolver = new DnsResolver({ server: null });
-  const target = testTarget({ url: 'http://127.0.0.1:1/', headers: { 'x-bad': 'a\r\nb' } });
+  assert.throws(() => testTarget({ url: 'http://127.0.0.1:1/', headers: { 'x-bad': 'a\r\nb' } }), { name: 'ConfigError', message: /headers\.x-bad: a header value cannot contain CR, LF or NUL/ });
+  // a Target that bypassed validation is a bug: thrown, never turned into a result
+  const target = { ...testTarget({ url: 'http://127.0.0.1:1/' }), headers: { 'x-bad': 'a\r\nb' } };
   await assert.rejects(probeTarget(target, ROUND, testContext(resolver)), { code: 'UND_ERR_INVALID_ARG' });
 });
