@@ -41,7 +41,8 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   const ctx: ProbeContext = {
     agent: config.id,
     region: config.region,
-    resolver: new DnsResolver({ server: config.dnsServer }),
+    // DNS queries leave from the source address too, so a region's resolver path is what is measured
+    resolver: new DnsResolver({ server: config.dnsServer, ...(config.sourceAddress ? { localAddress: config.sourceAddress } : {}) }),
     sourceAddress: config.sourceAddress,
     ca: ca.length ? ca : null,
     bodyCapBytes: config.bodyCapBytes,
