@@ -5,17 +5,10 @@
 import type { FailureCode, ProvenanceName } from '../../../proto/index.js';
 import type { Observation } from '../../../collector/diagnosis/index.js';
 
-/** mulberry32: tiny, fast, good enough to scatter failures; same seed, same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../../lab/faults.js';
+
+/** mulberry32: the lab's seeded generator; same seed, same sequence. */
+export { mulberry32 };
 
 export type Rng = () => number;
 
