@@ -1,0 +1,198 @@
+/**
+ * node dist/bench/collector-ingest.js — the collector's ingest throughput, from one run:
+ *   1. ceiling: `store.insertResults` in batches of BATCH (one transaction each, rollups included) of
+ *      the same decoded rows, into a fresh SQLite file;
+ *   2. end-to-end: N results pre-published to JetStream (pipelined), then consumed by `startIngest`
+ *      into a fresh file, timed from the moment ingest is set up until the last batch is committed;
+ *   3. the ratio 2 / 1 (target ≥ 0.6);
+ *   4. the schema choices behind the store: rollups at insert vs none vs a rollup pass afterwards, and a
+ *      rowid results table vs a WITHOUT ROWID one.
+ * 1 and 2 run ROUNDS times each, alternating (each e2e round with its own durable consumer reading the
+ * same stream), so a burst of load from elsewhere on the machine shows up as spread, not as the result.
+ * Env: BENCH_N (default 100000), BENCH_BATCH (default 500), BENCH_ROUNDS (default 3).
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { connect, type NatsConnection } from 'nats';
+import { encodeResult, ensureResultsStream, pb } from '../proto/index.js';
+import { openStore, openDatabase, migrate, MIGRATIONS, type ResultRecord, type Store } from '../collector/store/index.js';
+import { ResultsTable, RESULTS_INSERT_SQL, resultRow } from '../collector/store/results.js';
+import { RollupsTable } from '../collector/store/rollups.js';
+import { resultFromWire, startIngest } from '../collector/ingest/index.js';
+import { NatsServer } from '../test/helpers/nats-server.js';
+import { asMessages, publishPipelined, variedResults } from '../test/helpers/collector-fixtures.js';
+
+const N = Number(process.env.BENCH_N ?? 100_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1_000);
+const fmt = (n: number) => n.toLocaleString('en-US');
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function timeBatches(records: readonly ResultRecord[], insert: (batch: readonly ResultRecord[]) => void): number {
+  const t0 = performance.now();
+  for (let i = 0; i < records.length; i += BATCH) insert(records.slice(i, i + BATCH));
+  return performance.now() - t0;
+}
+
+interface Round {
+  readonly rate: number;
+  readonly cpuS: number;
+}
+
+function ceilingRound(path: string, records: readonly ResultRecord[]): Round {
+  const store = openStore(path);
+  try {
+    const cpu0 = process.cpuUsage();
+    const ms = timeBatches(records, (b) => store.insertResults(b));
+    const cpu = process.cpuUsage(cpu0);
+    if (store.countResults() !== N) throw new Error(`ceiling stored ${store.countResults()} rows`);
+    return { rate: rate(N, ms), cpuS: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    store.close();
+  }
+}
+
+async function e2eRound(nc: NatsConnection, serverPid: number, path: string, durable: string): Promise<Round & { serverCpuS: number; batches: number }> {
+  const store = openStore(path);
+  try {
+    let committed = 0;
+    let doneAt = 0;
+    // Stamps the commit that completes the run, rather than the next poll.
+    const timed: Store = Object.assign(Object.create(store) as Store, {
+      insertBatch(batch: Parameters<Store['insertBatch']>[0]) {
+        const o = store.insertBatch(batch);
+        committed += o.inserted;
+        if (committed >= N && doneAt === 0) doneAt = performance.now();
+        return o;
+      },
+    });
+    const ingest = await startIngest({ nc, store: timed, logger: pino({ level: 'warn' }), batchSize: BATCH, durable });
+    // Set-up (stream, bucket, durable) is a one-time cost: the clock starts once it is done.
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const server0 = cpuSeconds(serverPid);
+    while (doneAt === 0) await new Promise((r) => setTimeout(r, 5));
+    const cpu = process.cpuUsage(cpu0);
+    const serverCpuS = cpuSeconds(serverPid) - server0;
+    const stats = ingest.stats();
+    await ingest.stop();
+    if (store.countResults() !== N || stats.inserted !== N) throw new Error(`end to end stored ${store.countResults()} rows (${stats.inserted} inserted)`);
+    return { rate: rate(N, doneAt - t0), cpuS: (cpu.user + cpu.system) / 1e6, serverCpuS, batches: stats.batches };
+  } finally {
+    store.close();
+  }
+}
+
+/** Inserts through the store's own tables on a bare database, with or without rollups, rowid or not. */
+function variant(path: string, opts: { rollups: boolean; withoutRowid?: boolean }, records: readonly ResultRecord[]): { rate: number; mb: number } {
+  const db = openDatabase(path);
+  try {
+    if (opts.withoutRowid) {
+      // the same schema, with the results table clustered on result_id
+      const steps = MIGRATIONS.map((m) => (m.version === 1 ? { ...m, sql: m.sql.replace(/received_at_ms INTEGER NOT NULL\n\);/, 'received_at_ms INTEGER NOT NULL\n) WITHOUT ROWID;') } : m));
+      if (steps[0]!.sql === MIGRATIONS[0]!.sql) throw new Error('WITHOUT ROWID variant not applied');
+      migrate(db, steps);
+      const stmt = db.prepare(RESULTS_INSERT_SQL);
+      const rollups = new RollupsTable(db);
+      const tx = db.transaction((batch: readonly ResultRecord[]) => {
+        const fresh = batch.filter((r) => stmt.run(resultRow(r)).changes === 1);
+        if (opts.rollups) rollups.add(fresh);
+      });
+      return measured(db, path, timeBatches(records, tx));
+    }
+    migrate(db);
+    const results = new ResultsTable(db);
+    const rollups = new RollupsTable(db);
+    const tx = db.transaction((batch: readonly ResultRecord[]) => {
+      const fresh = results.insert(batch);
+      if (opts.rollups) rollups.add(fresh);
+    });
+    return measured(db, path, timeBatches(records, tx));
+  } finally {
+    db.close();
+  }
+}
+
+/** The insert rate, and the file's size once the WAL is folded in. */
+function measured(db: ReturnType<typeof openDatabase>, path: string, ms: number): { rate: number; mb: number } {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return { rate: rate(N, ms), mb: statSync(path).size / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'crossprobe-bench-ingest-'));
+  let nats: NatsServer | null = null;
+  try {
+    out(`${fmt(N)} results, batches of ${BATCH}, ${ROUNDS} rounds, SQLite WAL synchronous=NORMAL, ${availableParallelism()} cores, files in ${dir}`);
+    // A live stream is close to time order (agents publish as probes finish); so is this one.
+    const wire = variedResults(N, 1).sort((a, b) => a.startedAtMs! - b.startedAtMs!);
+    const records = wire.map((r) => resultFromWire(pb.ProbeResult.decode(encodeResult(r)), Date.now()));
+
+    nats = await NatsServer.start();
+    const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
+    await ensureResultsStream(await nc.jetstreamManager());
+    const pubStart = performance.now();
+    await publishPipelined(nc.jetstream(), asMessages(wire), 2_000);
+    out(`pre-published with js.publish, 2,000 in flight: ${fmt(rate(N, performance.now() - pubStart))} msg/s`);
+    out('');
+
+    const ceilings: Round[] = [];
+    const e2es: (Round & { serverCpuS: number; batches: number })[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const c = ceilingRound(join(dir, `ceiling-${i}.db`), records);
+      ceilings.push(c);
+      const e = await e2eRound(nc, nats.pid!, join(dir, `e2e-${i}.db`), `bench-${i}`);
+      e2es.push(e);
+      out(`round ${i + 1}: ceiling ${fmt(c.rate)} rows/s (CPU ${c.cpuS.toFixed(2)} s) | e2e ${fmt(e.rate)} rows/s (CPU collector ${e.cpuS.toFixed(2)} s, nats-server ${e.serverCpuS.toFixed(2)} s, ${e.batches} batches) | ratio ${(e.rate / c.rate).toFixed(2)}`);
+    }
+    await nc.close();
+
+    const bestCeiling = Math.max(...ceilings.map((c) => c.rate));
+    const bestE2e = Math.max(...e2es.map((e) => e.rate));
+    const ratio = bestE2e / bestCeiling;
+    out('');
+    out(`ceiling   insertResults, batches of ${BATCH}:  best ${fmt(bestCeiling)} rows/s, median ${fmt(median(ceilings.map((c) => c.rate)))}`);
+    out(`e2e       JetStream → committed SQLite:  best ${fmt(bestE2e)} rows/s, median ${fmt(median(e2es.map((e) => e.rate)))}`);
+    out(`ratio     best e2e / best ceiling:       ${ratio.toFixed(2)}  (target ≥ 0.6: ${ratio >= 0.6 ? 'met' : 'NOT met'})`);
+
+    out('');
+    out(`schema choices (fresh file each, same ${fmt(N)} rows, batches of ${BATCH}, best of ${ROUNDS}):`);
+    const best = (xs: { rate: number; mb: number }[]) => xs.reduce((a, b) => (b.rate > a.rate ? b : a));
+    const runs = { withRollups: [] as { rate: number; mb: number }[], noRollups: [] as { rate: number; mb: number }[], noRowid: [] as { rate: number; mb: number }[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      runs.withRollups.push(variant(join(dir, `v-rollups-${i}.db`), { rollups: true }, records));
+      runs.noRollups.push(variant(join(dir, `v-none-${i}.db`), { rollups: false }, records));
+      runs.noRowid.push(variant(join(dir, `v-without-rowid-${i}.db`), { rollups: true, withoutRowid: true }, records));
+    }
+    const withRollups = best(runs.withRollups);
+    const noRollups = best(runs.noRollups);
+    const noRowid = best(runs.noRowid);
+    const passDb = openDatabase(join(dir, 'v-none-0.db'));
+    const pass = new RollupsTable(passDb);
+    const passStart = performance.now();
+    passDb.transaction(() => pass.rebuild(0, Date.now() + 86_400_000))();
+    const passMs = performance.now() - passStart;
+    passDb.close();
+    const mb = (v: { mb: number }) => `${v.mb.toFixed(1)} MB`;
+    out(`  rowid results, rollups at insert (chosen): ${fmt(withRollups.rate)} rows/s, ${mb(withRollups)}`);
+    out(`  rowid results, no rollups:                 ${fmt(noRollups.rate)} rows/s, ${mb(noRollups)}  (rollups at insert: ${(((noRollups.rate - withRollups.rate) / noRollups.rate) * 100).toFixed(0)}% fewer rows/s)`);
+    out(`  rollup pass afterwards over all ${fmt(N)} rows: ${passMs.toFixed(0)} ms in one transaction (the writer waits meanwhile)`);
+    out(`  WITHOUT ROWID results, rollups at insert:  ${fmt(noRowid.rate)} rows/s, ${mb(noRowid)}`);
+  } finally {
+    await nats?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

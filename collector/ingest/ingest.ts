@@ -1,0 +1,305 @@
+import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection, type Subscription } from 'nats';
+import type { Logger } from 'pino';
+import { HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
+import type { RejectRecord, ResultRecord, Store } from '../store/index.js';
+import { DEFAULT_DURABLE, ensureConsumer } from './consumer.js';
+import { MAX_RESULT_BYTES, SubjectCache, heartbeatFromMessage, resultFromMessage } from './decode.js';
+
+export interface IngestOptions {
+  /** Connect it with `maxReconnectAttempts: -1`: ingest survives any outage the connection survives. */
+  readonly nc: NatsConnection;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Results per SQLite transaction at most. Default 500. */
+  readonly batchSize?: number;
+  /** A partial batch is committed this long after its first message arrived (ms). Default 200. */
+  readonly maxWaitMs?: number;
+  /** Durable consumer name. Default "crossprobe-collector". */
+  readonly durable?: string;
+  /** Server-side redelivery delay for unacked messages (ms). Default 30,000. */
+  readonly ackWaitMs?: number;
+  /** Results above this size (bytes) are rejected. Default 64 KiB. */
+  readonly maxMessageBytes?: number;
+  /** Max age of the results stream when ingest creates it (ms). Default: proto's RESULTS_MAX_AGE_MS. */
+  readonly streamMaxAgeMs?: number;
+}
+
+/** Counters since start. */
+export interface IngestStats {
+  /** Messages taken from the results stream (redeliveries included). */
+  readonly received: number;
+  /** Results new to the store. */
+  readonly inserted: number;
+  /** Valid results already stored (redeliveries, re-publishes). */
+  readonly duplicates: number;
+  /** Results and heartbeats that could not be used (kept in the rejects table). */
+  readonly rejected: number;
+  /** Heartbeats stored. */
+  readonly heartbeats: number;
+  /** Committed batches. */
+  readonly batches: number;
+  /** Batches whose transaction failed; their messages were nak'd for redelivery. */
+  readonly failedBatches: number;
+  /** Now − the newest started_at of any result ingested; null before the first. */
+  readonly lagMs: number | null;
+  /**
+   * Messages the consumer had not delivered yet, as the server stamped it on the last message received
+   * (approximate while publishes race deliveries); null before the first.
+   */
+  readonly pending: number | null;
+  /** When the last batch committed (ms since the epoch), or null. */
+  readonly lastBatchAt: number | null;
+}
+
+export interface Ingest {
+  stats(): IngestStats;
+  /** Stops consuming, commits and acks what it holds, unsubscribes heartbeats. Closes neither nc nor store. */
+  stop(): Promise<void>;
+}
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 5_000;
+const REJECT_LOG_INTERVAL_MS = 10_000;
+const RETRY_NAK_MS = 1_000;
+const PULL_EXPIRES_MS = 5_000;
+
+/**
+ * Starts the collector's ingest: makes sure the results stream, the targets bucket and the durable
+ * pull consumer exist, then consumes results in batches — each batch decoded, inserted in ONE SQLite
+ * transaction (results INSERT OR IGNORE, rollups, rejects) and acked only after the commit. Also
+ * stores heartbeats from core NATS. Never throws after start-up for transport or message trouble:
+ * it logs, backs off and resumes.
+ */
+export async function startIngest(opts: IngestOptions): Promise<Ingest> {
+  const batchSize = opts.batchSize ?? 500;
+  const maxWaitMs = opts.maxWaitMs ?? 200;
+  const ackWaitMs = opts.ackWaitMs ?? 30_000;
+  const maxBytes = opts.maxMessageBytes ?? MAX_RESULT_BYTES;
+  for (const [name, v] of Object.entries({ batchSize, maxWaitMs, ackWaitMs, maxMessageBytes: maxBytes })) {
+    if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, maxBytes);
+  // The first setup runs in the foreground, so a bad configuration or an unreachable server at start-up fails fast.
+  await ingest.setup();
+  ingest.start();
+  return ingest;
+}
+
+class IngestLoop implements Ingest {
+  private readonly logger: Logger;
+  private readonly store: Store;
+  private readonly durable: string;
+  private buffer: JsMsg[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private messages: ConsumerMessages | null = null;
+  private heartbeatSub: Subscription | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private lastRejectLogAt = 0;
+  private readonly subjects = new SubjectCache();
+  private counters = { received: 0, inserted: 0, duplicates: 0, rejected: 0, heartbeats: 0, batches: 0, failedBatches: 0 };
+  private newestStartedAtMs: number | null = null;
+  private pending: number | null = null;
+  private lastBatchAt: number | null = null;
+
+  constructor(
+    private readonly opts: IngestOptions,
+    private readonly batchSize: number,
+    private readonly maxWaitMs: number,
+    private readonly ackWaitMs: number,
+    private readonly maxBytes: number,
+  ) {
+    this.logger = opts.logger.child({ component: 'ingest' });
+    this.store = opts.store;
+    this.durable = opts.durable ?? DEFAULT_DURABLE;
+  }
+
+  stats(): IngestStats {
+    return {
+      ...this.counters,
+      lagMs: this.newestStartedAtMs === null ? null : Date.now() - this.newestStartedAtMs,
+      pending: this.pending,
+      lastBatchAt: this.lastBatchAt,
+    };
+  }
+
+  async setup(): Promise<void> {
+    const jsm = await this.opts.nc.jetstreamManager();
+    const created = await ensureResultsStream(jsm, this.opts.streamMaxAgeMs === undefined ? {} : { maxAgeMs: this.opts.streamMaxAgeMs });
+    if (created) this.logger.info({ stream: RESULTS_STREAM }, 'created the results stream');
+    await ensureTargetsBucket(this.opts.nc);
+    // Room for the batches in flight, plus what a crashed predecessor still holds until ack_wait expires.
+    await ensureConsumer(jsm, { durable: this.durable, ackWaitMs: this.ackWaitMs, maxAckPending: this.batchSize * 4 });
+  }
+
+  start(): void {
+    this.heartbeatSub = this.opts.nc.subscribe(HEARTBEAT_SUBJECTS, {
+      callback: (err, msg) => {
+        if (err) {
+          this.logger.error({ err: err.message }, 'heartbeat subscription failed');
+          return;
+        }
+        this.onHeartbeat(msg.subject, msg.data);
+      },
+    });
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return this.loop ?? undefined;
+    this.stopping = true;
+    this.wake?.();
+    await this.messages?.close();
+    await this.loop;
+    this.flush();
+    this.heartbeatSub?.unsubscribe();
+    this.logger.info(this.stats(), 'ingest stopped');
+  }
+
+  /** Consumes until stopped; every failure (NATS down, consumer deleted) ends in a backoff and a fresh setup. */
+  private async run(): Promise<void> {
+    let attempt = 0;
+    let needSetup = false;
+    while (!this.stopping) {
+      if (this.opts.nc.isClosed()) {
+        this.logger.error('NATS connection closed; ingest cannot resume without a new connection');
+        return;
+      }
+      try {
+        if (needSetup) await this.setup();
+        const consumer = await this.opts.nc.jetstream().consumers.get(RESULTS_STREAM, this.durable);
+        // expires bounds the client's own retry delay after a reconnect whose first consumer check
+        // fails (it backs off up to `expires`, 30 s by default): 5 s keeps an outage's tail short.
+        const messages = await consumer.consume({ max_messages: this.batchSize * 2, expires: PULL_EXPIRES_MS, callback: (m) => this.onMessage(m) });
+        this.messages = messages;
+        if (this.stopping) await messages.close();
+        void this.watch(messages);
+        if (attempt > 0) this.logger.info({ attempt }, 'consuming results again');
+        attempt = 0;
+        const err = await messages.closed();
+        this.flush();
+        if (this.stopping) return;
+        this.logger.warn({ err: err ? err.message : undefined }, 'results consumer stopped; setting it up again');
+      } catch (err) {
+        if (this.stopping) return;
+        this.logger.warn({ err: (err as Error).message, attempt }, 'cannot consume results; retrying');
+      }
+      needSetup = true;
+      await this.sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(attempt++, 8)));
+    }
+  }
+
+  /** The client alone cannot recover a consumer or stream that was deleted: close, so `run` recreates them. */
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const s of await messages.status()) {
+        if (s.type === ConsumerEvents.ConsumerDeleted || s.type === ConsumerEvents.ConsumerNotFound || s.type === ConsumerEvents.StreamNotFound) {
+          this.logger.warn({ event: s.type, data: s.data }, 'results consumer lost');
+          await messages.close();
+          return;
+        }
+      }
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'consumer status watch ended');
+    }
+  }
+
+  private onMessage(m: JsMsg): void {
+    this.buffer.push(m);
+    this.counters.received++;
+    if (this.buffer.length >= this.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
+  }
+
+  /** Commits the buffered messages in one transaction, then acks them; on a failed commit, naks them. */
+  private flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.buffer;
+    if (batch.length === 0) return;
+    this.buffer = [];
+    // Parsing the delivery info costs a string split per message: read it off the last one only.
+    this.pending = batch.at(-1)!.info.pending;
+    const now = Date.now();
+    const results: ResultRecord[] = [];
+    const rejects: RejectRecord[] = [];
+    for (const m of batch) {
+      const checked = resultFromMessage(m.subject, m.data, now, this.maxBytes, this.subjects);
+      if (checked.ok) results.push(checked.value);
+      else rejects.push({ receivedAtMs: now, subject: m.subject, reason: checked.reason, bytes: m.data });
+    }
+    let inserted: number;
+    try {
+      inserted = this.store.insertBatch({ results, rejects }).inserted;
+    } catch (err) {
+      this.counters.failedBatches++;
+      this.logger.error({ err: (err as Error).message, messages: batch.length }, 'batch not committed; messages will be redelivered');
+      for (const m of batch) ackSafely(() => m.nak(RETRY_NAK_MS));
+      return;
+    }
+    // Only now, with the batch committed, may the server forget these messages.
+    for (const m of batch) ackSafely(() => m.ack());
+    this.counters.batches++;
+    this.counters.inserted += inserted;
+    this.counters.duplicates += results.length - inserted;
+    this.counters.rejected += rejects.length;
+    this.lastBatchAt = now;
+    for (const r of results) if (this.newestStartedAtMs === null || r.startedAtMs > this.newestStartedAtMs) this.newestStartedAtMs = r.startedAtMs;
+    if (rejects.length > 0) this.logReject(rejects[0]!, rejects.length);
+  }
+
+  private onHeartbeat(subject: string, data: Uint8Array): void {
+    const now = Date.now();
+    const checked = heartbeatFromMessage(subject, data, now, this.maxBytes);
+    try {
+      if (checked.ok) {
+        this.store.upsertHeartbeat(checked.value);
+        this.counters.heartbeats++;
+      } else {
+        const reject = { receivedAtMs: now, subject, reason: checked.reason, bytes: data };
+        this.store.insertReject(reject);
+        this.counters.rejected++;
+        this.logReject(reject, 1);
+      }
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message, subject }, 'heartbeat not stored');
+    }
+  }
+
+  private logReject(example: RejectRecord, count: number): void {
+    const now = Date.now();
+    const fields = { subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
+    if (now - this.lastRejectLogAt >= REJECT_LOG_INTERVAL_MS) {
+      this.lastRejectLogAt = now;
+      this.logger.warn(fields, 'messages rejected (kept in the rejects table)');
+    } else {
+      this.logger.debug(fields, 'messages rejected');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
+
+// An ack while the connection is closing throws; the message is then redelivered and ignored as a duplicate.
+function ackSafely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // nothing more to do: redelivery covers it
+  }
+}

@@ -1,0 +1,108 @@
+import type { FailureCode } from '../../proto/index.js';
+import type { Db } from './db.js';
+
+/** One control target's health, as the agent's heartbeat reported it. */
+export interface ControlStatus {
+  readonly url: string;
+  readonly ok: boolean;
+  readonly failure: FailureCode | null;
+  readonly checkedAtMs: number;
+  readonly consecutiveFailures: number;
+  readonly totalMs: number | null;
+}
+
+/** A heartbeat, decoded, plus when the collector received it. */
+export interface AgentHeartbeat {
+  readonly region: string;
+  readonly agent: string;
+  readonly version: string;
+  /** Collector clock: liveness is judged by it, never by the agent's clock. */
+  readonly receivedAtMs: number;
+  /** Agent clock. */
+  readonly sentAtMs: number;
+  readonly startedAtMs: number;
+  readonly targets: number;
+  readonly spoolDepth: number;
+  readonly spoolDropped: number;
+  readonly spoolBytes: number;
+  readonly schedLagMs: number;
+  readonly resultsPublished: number;
+  readonly inFlight: number;
+  readonly controls: readonly ControlStatus[];
+}
+
+/** What the collector last heard from an agent. */
+export interface AgentRow extends Omit<AgentHeartbeat, 'receivedAtMs'> {
+  /** When its last heartbeat arrived (collector clock). */
+  readonly lastSeenMs: number;
+  /** Every control target it reported is failing: its own network or resolver is broken. */
+  readonly controlsFailing: boolean;
+}
+
+interface AgentDbRow {
+  region: string;
+  agent: string;
+  version: string;
+  last_seen_ms: number;
+  sent_at_ms: number;
+  started_at_ms: number;
+  targets: number;
+  spool_depth: number;
+  spool_dropped: number;
+  spool_bytes: number;
+  sched_lag_ms: number;
+  results_published: number;
+  in_flight: number;
+  controls: string;
+  controls_failing: number;
+}
+
+/** True when the agent reported controls and every one of them is failing. */
+export function controlsFailing(controls: readonly ControlStatus[]): boolean {
+  return controls.length > 0 && controls.every((c) => !c.ok);
+}
+
+/** The `agents` table: one row per (region, agent), replaced by each heartbeat. */
+export class AgentsTable {
+  private readonly upsertStmt;
+  private readonly listStmt;
+
+  constructor(db: Db) {
+    this.upsertStmt = db.prepare(`INSERT INTO agents (region, agent, version, last_seen_ms, sent_at_ms, started_at_ms, targets,
+      spool_depth, spool_dropped, spool_bytes, sched_lag_ms, results_published, in_flight, controls, controls_failing)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (region, agent) DO UPDATE SET version = excluded.version, last_seen_ms = excluded.last_seen_ms,
+      sent_at_ms = excluded.sent_at_ms, started_at_ms = excluded.started_at_ms, targets = excluded.targets,
+      spool_depth = excluded.spool_depth, spool_dropped = excluded.spool_dropped, spool_bytes = excluded.spool_bytes,
+      sched_lag_ms = excluded.sched_lag_ms, results_published = excluded.results_published, in_flight = excluded.in_flight,
+      controls = excluded.controls, controls_failing = excluded.controls_failing`);
+    this.listStmt = db.prepare('SELECT * FROM agents ORDER BY region, agent');
+  }
+
+  upsert(h: AgentHeartbeat): void {
+    this.upsertStmt.run(
+      h.region, h.agent, h.version, h.receivedAtMs, h.sentAtMs, h.startedAtMs, h.targets, h.spoolDepth, h.spoolDropped,
+      h.spoolBytes, h.schedLagMs, h.resultsPublished, h.inFlight, JSON.stringify(h.controls), controlsFailing(h.controls) ? 1 : 0,
+    );
+  }
+
+  list(): AgentRow[] {
+    return (this.listStmt.all() as AgentDbRow[]).map((r) => ({
+      region: r.region,
+      agent: r.agent,
+      version: r.version,
+      lastSeenMs: r.last_seen_ms,
+      sentAtMs: r.sent_at_ms,
+      startedAtMs: r.started_at_ms,
+      targets: r.targets,
+      spoolDepth: r.spool_depth,
+      spoolDropped: r.spool_dropped,
+      spoolBytes: r.spool_bytes,
+      schedLagMs: r.sched_lag_ms,
+      resultsPublished: r.results_published,
+      inFlight: r.in_flight,
+      controls: JSON.parse(r.controls) as ControlStatus[],
+      controlsFailing: r.controls_failing === 1,
+    }));
+  }
+}

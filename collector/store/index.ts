@@ -1,0 +1,19 @@
+export { openStore, type Store, type StoreOptions, type BatchOutcome } from './store.js';
+export { openDatabase, type Db, type OpenDatabaseOptions } from './db.js';
+export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations.js';
+export {
+  MAX_QUERY_LIMIT,
+  type ResultRecord,
+  type PhaseTimes,
+  type BodyMatch,
+  type ResultQuery,
+  type ResultPage,
+  type ObservationRow,
+  type AgentFailureRate,
+} from './results.js';
+export { MINUTE_MS, type RollupRow, type PhaseAggregate } from './rollups.js';
+export { MAX_REJECT_BYTES, type RejectRecord, type StoredReject } from './rejects.js';
+export { controlsFailing, type AgentHeartbeat, type AgentRow, type ControlStatus } from './agents.js';
+export type { StoredTarget } from './targets.js';
+export { RETENTION_DEFAULTS, type RetentionOptions, type RetentionReport } from './retention.js';
+export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';

@@ -1,0 +1,176 @@
+import type { Db } from './db.js';
+import { StoreError, STORE_ERROR_CODES } from './errors.js';
+
+/** One schema step. Steps are append-only: never edit or reorder a released one, add a new one. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const V1_BASE = `
+CREATE TABLE results (
+  result_id TEXT NOT NULL PRIMARY KEY,
+  target TEXT NOT NULL,
+  region TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  url TEXT NOT NULL,
+  method TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  ip_family INTEGER NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  round_at_ms INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  failure TEXT,
+  failure_detail TEXT,
+  status INTEGER,
+  dns_ms REAL,
+  connect_ms REAL,
+  tls_ms REAL,
+  first_byte_ms REAL,
+  download_ms REAL,
+  total_ms REAL,
+  source_address TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  body_match TEXT,
+  body_bytes INTEGER NOT NULL,
+  body_truncated INTEGER NOT NULL,
+  provenance TEXT,
+  tls_cert_not_after_ms INTEGER,
+  ips_in_round INTEGER NOT NULL,
+  received_at_ms INTEGER NOT NULL
+);
+CREATE INDEX results_target_time ON results (target, started_at_ms);
+CREATE INDEX results_agent_time ON results (agent, started_at_ms);
+CREATE INDEX results_time_id ON results (started_at_ms, result_id);
+
+CREATE TABLE rejects (
+  id INTEGER PRIMARY KEY,
+  received_at_ms INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+CREATE INDEX rejects_received ON rejects (received_at_ms);
+
+CREATE TABLE agents (
+  region TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  version TEXT NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  sent_at_ms INTEGER NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  targets INTEGER NOT NULL,
+  spool_depth INTEGER NOT NULL,
+  spool_dropped INTEGER NOT NULL,
+  spool_bytes INTEGER NOT NULL,
+  sched_lag_ms REAL NOT NULL,
+  results_published INTEGER NOT NULL,
+  in_flight INTEGER NOT NULL,
+  controls TEXT NOT NULL,
+  controls_failing INTEGER NOT NULL,
+  PRIMARY KEY (region, agent)
+);
+
+CREATE TABLE targets (
+  id TEXT NOT NULL PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+`;
+
+// Rollups arrived in v2; the step backfills them from the raw rows a v1 database already holds.
+const V2_ROLLUPS = `
+CREATE TABLE rollups (
+  target TEXT NOT NULL,
+  minute_ms INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  f_dns_nxdomain INTEGER NOT NULL DEFAULT 0,
+  f_dns_servfail INTEGER NOT NULL DEFAULT 0,
+  f_dns_timeout INTEGER NOT NULL DEFAULT 0,
+  f_connect_refused INTEGER NOT NULL DEFAULT 0,
+  f_connect_timeout INTEGER NOT NULL DEFAULT 0,
+  f_connect_reset INTEGER NOT NULL DEFAULT 0,
+  f_net_unreachable INTEGER NOT NULL DEFAULT 0,
+  f_tls_handshake INTEGER NOT NULL DEFAULT 0,
+  f_tls_cert_expired INTEGER NOT NULL DEFAULT 0,
+  f_tls_cert_invalid INTEGER NOT NULL DEFAULT 0,
+  f_headers_timeout INTEGER NOT NULL DEFAULT 0,
+  f_body_timeout INTEGER NOT NULL DEFAULT 0,
+  f_reset_mid_body INTEGER NOT NULL DEFAULT 0,
+  f_http_status INTEGER NOT NULL DEFAULT 0,
+  f_body_mismatch INTEGER NOT NULL DEFAULT 0,
+  total_n INTEGER NOT NULL DEFAULT 0,
+  total_sum REAL NOT NULL DEFAULT 0,
+  total_max REAL,
+  first_byte_n INTEGER NOT NULL DEFAULT 0,
+  first_byte_sum REAL NOT NULL DEFAULT 0,
+  first_byte_max REAL,
+  PRIMARY KEY (target, minute_ms, region, agent, ip)
+) WITHOUT ROWID;
+CREATE INDEX rollups_minute ON rollups (minute_ms);
+
+INSERT INTO rollups (target, minute_ms, region, agent, ip, n, failures,
+  f_dns_nxdomain, f_dns_servfail, f_dns_timeout, f_connect_refused, f_connect_timeout, f_connect_reset,
+  f_net_unreachable, f_tls_handshake, f_tls_cert_expired, f_tls_cert_invalid, f_headers_timeout,
+  f_body_timeout, f_reset_mid_body, f_http_status, f_body_mismatch,
+  total_n, total_sum, total_max, first_byte_n, first_byte_sum, first_byte_max)
+SELECT target, (started_at_ms / 60000) * 60000, region, agent, ip, COUNT(*), SUM(ok = 0),
+  SUM(failure IS 'DNS_NXDOMAIN'), SUM(failure IS 'DNS_SERVFAIL'), SUM(failure IS 'DNS_TIMEOUT'),
+  SUM(failure IS 'CONNECT_REFUSED'), SUM(failure IS 'CONNECT_TIMEOUT'), SUM(failure IS 'CONNECT_RESET'),
+  SUM(failure IS 'NET_UNREACHABLE'), SUM(failure IS 'TLS_HANDSHAKE'), SUM(failure IS 'TLS_CERT_EXPIRED'),
+  SUM(failure IS 'TLS_CERT_INVALID'), SUM(failure IS 'HEADERS_TIMEOUT'), SUM(failure IS 'BODY_TIMEOUT'),
+  SUM(failure IS 'RESET_MID_BODY'), SUM(failure IS 'HTTP_STATUS'), SUM(failure IS 'BODY_MISMATCH'),
+  COUNT(total_ms), COALESCE(SUM(total_ms), 0), MAX(total_ms),
+  COUNT(first_byte_ms), COALESCE(SUM(first_byte_ms), 0), MAX(first_byte_ms)
+FROM results
+GROUP BY 1, 2, 3, 4, 5;
+`;
+
+/** Every schema step, in order. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
+  { version: 2, name: 'per-minute rollups (backfilled)', sql: V2_ROLLUPS },
+]);
+
+/** The schema version a database is at (0: empty). */
+export function schemaVersion(db: Db): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Applies the steps of `steps` above the database's version, all in one IMMEDIATE transaction (a
+ * second collector opening the same file waits instead of migrating twice). Returns the versions
+ * before and after. Throws when the database is newer than the newest step (a newer collector wrote it).
+ */
+export function migrate(db: Db, steps: readonly Migration[] = MIGRATIONS, nowMs = Date.now()): { from: number; to: number } {
+  const run = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+    const from = schemaVersion(db);
+    const latest = steps.at(-1)?.version ?? 0;
+    if (from > latest) {
+      throw new StoreError(
+        `database schema is at version ${from}, newer than this collector knows (${latest}); upgrade the collector`,
+        STORE_ERROR_CODES.schemaTooNew,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+    for (const step of steps) {
+      if (step.version <= from) continue;
+      db.exec(step.sql);
+      record.run(step.version, step.name, nowMs);
+    }
+    return { from, to: Math.max(from, latest) };
+  });
+  return run.immediate();
+}

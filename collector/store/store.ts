@@ -1,0 +1,175 @@
+import type { Target } from '../../proto/index.js';
+import { openDatabase, type Db, type OpenDatabaseOptions } from './db.js';
+import { migrate } from './migrations.js';
+import { ResultsTable, type AgentFailureRate, type ObservationRow, type ResultPage, type ResultQuery, type ResultRecord } from './results.js';
+import { RollupsTable, type RollupRow } from './rollups.js';
+import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
+import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
+import { TargetsTable, type StoredTarget } from './targets.js';
+import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
+
+export type StoreOptions = OpenDatabaseOptions;
+
+/** What one `insertBatch` did. */
+export interface BatchOutcome {
+  /** Results that were new (the rest were already stored: redeliveries). */
+  readonly inserted: number;
+  readonly rejected: number;
+}
+
+/** The collector's SQLite store. Every method is synchronous except retention; one connection, one process. */
+export interface Store {
+  readonly path: string;
+  /** Schema version after opening, and the version the file was at before. */
+  readonly schema: { readonly from: number; readonly to: number };
+  /**
+   * Inserts results (idempotent on result id; rollups updated for the new ones) and rejects, all in ONE
+   * transaction: after it returns, everything is committed; if it throws, nothing is.
+   */
+  insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome;
+  /** `insertBatch` without rejects; returns how many results were new. */
+  insertResults(results: readonly ResultRecord[]): number;
+  insertReject(reject: RejectRecord): void;
+  countResults(): number;
+  countRejects(): number;
+  /** Newest first. */
+  listRejects(limit: number, beforeId?: number): StoredReject[];
+  /** Filtered results, paginated by an opaque cursor. Throws StoreError (ERR_STORE_BAD_QUERY / ERR_STORE_BAD_CURSOR). */
+  queryResults(q: ResultQuery): ResultPage;
+  /** A target's results with fromMs ≤ started < toMs, oldest first, as the classifier reads them. */
+  observations(target: string, fromMs: number, toMs: number): ObservationRow[];
+  /** Per agent, failed / total on every target except `excludeTarget`, fromMs ≤ started < toMs. */
+  agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[];
+  /** A target's per-minute rollups for the minutes overlapping [fromMs, toMs). */
+  rollups(target: string, fromMs: number, toMs: number): RollupRow[];
+  /** Recomputes rollups of [fromMs, toMs) from raw rows (repair; one transaction). */
+  rebuildRollups(fromMs: number, toMs: number): void;
+  upsertHeartbeat(h: AgentHeartbeat): void;
+  listAgents(): AgentRow[];
+  putTarget(target: Target, nowMs?: number): { created: boolean };
+  getTarget(id: string): StoredTarget | null;
+  listTargets(): StoredTarget[];
+  deleteTarget(id: string): boolean;
+  /** Deletes expired rows in bounded chunks, yielding to the event loop between them. */
+  applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport>;
+  close(): void;
+}
+
+/** Opens (creating when missing) the store at `path`, applying pending migrations. */
+export function openStore(path: string, opts: StoreOptions = {}): Store {
+  const db = openDatabase(path, opts);
+  try {
+    const schema = migrate(db);
+    return new SqliteStore(db, path, schema);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+class SqliteStore implements Store {
+  private readonly results: ResultsTable;
+  private readonly rollupsTable: RollupsTable;
+  private readonly rejects: RejectsTable;
+  private readonly agents: AgentsTable;
+  private readonly targets: TargetsTable;
+  private readonly batchTx;
+  private readonly putTargetTx;
+  private readonly rebuildTx;
+
+  constructor(
+    private readonly db: Db,
+    readonly path: string,
+    readonly schema: { readonly from: number; readonly to: number },
+  ) {
+    this.results = new ResultsTable(db);
+    this.rollupsTable = new RollupsTable(db);
+    this.rejects = new RejectsTable(db);
+    this.agents = new AgentsTable(db);
+    this.targets = new TargetsTable(db);
+    this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]): BatchOutcome => {
+      const fresh = this.results.insert(results);
+      if (fresh.length > 0) this.rollupsTable.add(fresh);
+      if (rejects.length > 0) this.rejects.insert(rejects);
+      return { inserted: fresh.length, rejected: rejects.length };
+    });
+    this.putTargetTx = db.transaction((target: Target, nowMs: number) => this.targets.put(target, nowMs));
+    this.rebuildTx = db.transaction((fromMs: number, toMs: number) => this.rollupsTable.rebuild(fromMs, toMs));
+  }
+
+  insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome {
+    return this.batchTx(batch.results, batch.rejects ?? []);
+  }
+
+  insertResults(results: readonly ResultRecord[]): number {
+    return this.batchTx(results, []).inserted;
+  }
+
+  insertReject(reject: RejectRecord): void {
+    this.rejects.insert([reject]);
+  }
+
+  countResults(): number {
+    return this.results.count();
+  }
+
+  countRejects(): number {
+    return this.rejects.count();
+  }
+
+  listRejects(limit: number, beforeId?: number): StoredReject[] {
+    return this.rejects.list(limit, beforeId);
+  }
+
+  queryResults(q: ResultQuery): ResultPage {
+    return this.results.query(q);
+  }
+
+  observations(target: string, fromMs: number, toMs: number): ObservationRow[] {
+    return this.results.observations(target, fromMs, toMs);
+  }
+
+  agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[] {
+    return this.results.agentFailureRates(fromMs, toMs, excludeTarget);
+  }
+
+  rollups(target: string, fromMs: number, toMs: number): RollupRow[] {
+    return this.rollupsTable.query(target, fromMs, toMs);
+  }
+
+  rebuildRollups(fromMs: number, toMs: number): void {
+    this.rebuildTx(fromMs, toMs);
+  }
+
+  upsertHeartbeat(h: AgentHeartbeat): void {
+    this.agents.upsert(h);
+  }
+
+  listAgents(): AgentRow[] {
+    return this.agents.list();
+  }
+
+  putTarget(target: Target, nowMs = Date.now()): { created: boolean } {
+    return this.putTargetTx(target, nowMs);
+  }
+
+  getTarget(id: string): StoredTarget | null {
+    return this.targets.get(id);
+  }
+
+  listTargets(): StoredTarget[] {
+    return this.targets.list();
+  }
+
+  deleteTarget(id: string): boolean {
+    return this.targets.delete(id);
+  }
+
+  applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport> {
+    return applyRetention({ results: this.results, rollups: this.rollupsTable, rejects: this.rejects }, nowMs, opts);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NatsConnection } from 'nats';
+import { RESULTS_STREAM, ensureResultsStream } from '../../../proto/index.js';
+import { DEFAULT_DURABLE } from '../../../collector/ingest/index.js';
+import { NatsServer } from '../../helpers/nats-server.js';
+import { waitFor } from '../../helpers/stream.js';
+import { asMessages, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
+import { TempDir, readDb } from '../../helpers/collector-store.js';
+import { connectForever, consumerDrained } from '../../helpers/collector-nats.js';
+import { IngestChild } from '../../helpers/collector-ingest-process.js';
+
+const N = 20_000;
+
+function storedIds(path: string): string[] {
+  const db = readDb(path);
+  try {
+    return db.prepare('SELECT result_id FROM results').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('ingest crash', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let dir: TempDir;
+  const children: IngestChild[] = [];
+  before(async () => {
+    server = await NatsServer.start();
+    nc = await connectForever(server);
+    dir = new TempDir();
+  });
+  after(async () => {
+    for (const c of children) await c.kill();
+    await nc.close();
+    await server.dispose();
+    dir.dispose();
+  });
+
+  it('ingest crash - SIGKILLs between commit and ack and mid-run still leave exactly the published results', async () => {
+    const db = dir.file();
+    const env = { CHILD_NATS_URL: server.url, CHILD_DB: db, CHILD_BATCH: '500', CHILD_ACK_WAIT_MS: '3000' };
+    const results = variedResults(N, 42);
+    await ensureResultsStream(await nc.jetstreamManager());
+    await publishPipelined(nc.jetstream(), asMessages(results));
+
+    // 1. Killed with its 5th batch committed but not acked.
+    const first = IngestChild.start({ ...env, CHILD_PAUSE_AFTER_BATCH: '5' });
+    children.push(first);
+    const paused = await first.waitForLine('the pause after batch 5', (l) => l.event === 'paused');
+    await first.kill();
+    const committed = paused.committed as number;
+    assert.ok(committed > 0 && committed <= 2_500);
+    assert.equal(storedIds(db).length, committed, 'every committed batch survived SIGKILL');
+
+    // 2. Killed at an arbitrary point, well into the rest.
+    const second = IngestChild.start(env);
+    children.push(second);
+    await second.waitForLine('progress', (l) => l.event === 'stats' && (l.inserted as number) >= 4_000);
+    await second.kill();
+    const afterSecond = storedIds(db).length;
+    assert.ok(afterSecond > committed && afterSecond < N, `killed mid-run (${afterSecond} stored)`);
+
+    // 3. Runs to the end.
+    const third = IngestChild.start(env);
+    children.push(third);
+    await waitFor('consumer drained', () => consumerDrained(nc), 120_000);
+    await third.stop();
+    const stopped = third.last('stopped');
+    assert.ok(stopped, `third child stopped cleanly; stderr:\n${third.stderr}`);
+
+    const ids = storedIds(db);
+    assert.equal(ids.length, N);
+    assert.deepEqual(new Set(ids), new Set(results.map((r) => r.resultId)));
+    // The batch committed by the first child was never acked: JetStream delivered it again, and the
+    // store ignored it — so the consumer delivered more than the stream holds.
+    const info = await (await nc.jetstreamManager()).consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
+    assert.ok(info.delivered.consumer_seq >= N + 500, `redeliveries happened (${info.delivered.consumer_seq} deliveries of ${N} messages)`);
+    assert.equal(stopped.rejected, 0);
+  });
+});

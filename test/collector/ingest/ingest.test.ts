@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NatsConnection } from 'nats';
+import { RESULTS_STREAM, encodeHeartbeat, encodeResult, failureToWire, heartbeatSubject } from '../../../proto/index.js';
+import { DEFAULT_DURABLE, startIngest, type Ingest } from '../../../collector/ingest/index.js';
+import type { Store } from '../../../collector/store/index.js';
+import { NatsServer } from '../../helpers/nats-server.js';
+import { memoryLogger } from '../../helpers/logger.js';
+import { waitFor } from '../../helpers/stream.js';
+import { asMessages, fakeResult, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
+import { TempDir, readDb, tempStore } from '../../helpers/collector-store.js';
+import { connectForever, consumerDrained } from '../../helpers/collector-nats.js';
+
+function distinctIds(path: string): { rows: number; uniq: number } {
+  const db = readDb(path);
+  try {
+    return db.prepare('SELECT COUNT(*) AS rows, COUNT(DISTINCT result_id) AS uniq FROM results').get() as { rows: number; uniq: number };
+  } finally {
+    db.close();
+  }
+}
+
+describe('ingest', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let dir: TempDir;
+  let store: Store;
+  let ingest: Ingest | null;
+  const log = memoryLogger('info');
+
+  beforeEach(async () => {
+    server = await NatsServer.start();
+    nc = await connectForever(server);
+    dir = new TempDir();
+    store = tempStore(dir);
+    ingest = null;
+  });
+  afterEach(async () => {
+    await ingest?.stop();
+    await nc.close();
+    store.close();
+    await server.dispose();
+    dir.dispose();
+  });
+
+  it('ingest - creates the stream, the targets bucket and the durable consumer', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
+    assert.equal(info.config.ack_policy, 'explicit');
+    assert.equal(info.config.max_ack_pending, 2_000);
+    assert.equal(info.config.ack_wait, 30_000_000_000);
+    assert.ok((await jsm.streams.names().next()).includes('KV_crossprobe_targets'));
+  });
+
+  it('ingest - a batch of N results becomes N rows, each acked after commit', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger, ackWaitMs: 60_000 });
+    const results = variedResults(3_000, 1);
+    await publishPipelined(nc.jetstream(), asMessages(results));
+    await waitFor('3,000 inserted', () => ingest!.stats().inserted === 3_000);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    const s = ingest.stats();
+    assert.deepEqual({ received: s.received, inserted: s.inserted, duplicates: s.duplicates, rejected: s.rejected }, { received: 3_000, inserted: 3_000, duplicates: 0, rejected: 0 });
+    assert.ok(s.batches >= 6, `batched (${s.batches} batches of at most 500)`);
+    assert.deepEqual(distinctIds(store.path), { rows: 3_000, uniq: 3_000 });
+    const newest = Math.max(...results.map((r) => r.startedAtMs!));
+    assert.ok(s.lagMs !== null && s.lagMs >= Date.now() - newest - 1_000);
+    assert.equal(typeof s.pending, 'number');
+  });
+
+  it('ingest - the same results again (no Nats-Msg-Id, then a consumer reset) are stored once and counted as duplicates', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    const messages = asMessages(variedResults(2_000, 2));
+    await publishPipelined(nc.jetstream(), messages);
+    await waitFor('first copies inserted', () => ingest!.stats().inserted === 2_000);
+    // Without Nats-Msg-Id the stream keeps the second copy: the collector sees every id twice.
+    await publishPipelined(nc.jetstream(), messages.map(({ subject, data }) => ({ subject, data })));
+    await waitFor('second copies seen', () => ingest!.stats().duplicates === 2_000);
+    assert.equal(ingest.stats().inserted, 2_000);
+    assert.equal(store.countResults(), 2_000);
+    await ingest.stop();
+
+    // A consumer reset: the durable is gone, a new one starts from the first message of the stream.
+    await (await nc.jetstreamManager()).consumers.delete(RESULTS_STREAM, DEFAULT_DURABLE);
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    await waitFor('whole stream redelivered', () => ingest!.stats().duplicates === 4_000);
+    assert.equal(ingest.stats().inserted, 0);
+    assert.deepEqual(distinctIds(store.path), { rows: 2_000, uniq: 2_000 });
+  });
+
+  it('ingest - recreates its consumer when it is deleted while running', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(500, 3)));
+    await waitFor('inserted', () => ingest!.stats().inserted === 500);
+    await (await nc.jetstreamManager()).consumers.delete(RESULTS_STREAM, DEFAULT_DURABLE);
+    await waitFor('consumer recreated and the stream redelivered', () => ingest!.stats().duplicates === 500, 30_000);
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(100, 4)));
+    await waitFor('new results after the reset', () => ingest!.stats().inserted === 600);
+    assert.equal(store.countResults(), 600);
+  });
+
+  it('ingest - keeps going across a nats-server restart', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(1_000, 5)));
+    await waitFor('before restart', () => ingest!.stats().inserted === 1_000);
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 1_500));
+    await server.start();
+    await waitFor('reconnected', () => consumerDrained(nc), 30_000);
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(1_000, 6)));
+    await waitFor('after restart', () => ingest!.stats().inserted === 2_000, 30_000);
+    assert.deepEqual(distinctIds(store.path), { rows: 2_000, uniq: 2_000 });
+  });
+
+  it('ingest - heartbeats update the agents table; bad ones are rejected', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    const hb = (sentAtMs: number, ok: boolean) =>
+      encodeHeartbeat({
+        agent: 'a1', region: 'eu-west', version: '1.2.3', sentAtMs, startedAtMs: 5, targets: 4, spoolDepth: 7, spoolDropped: 1,
+        schedLagMs: 2.5, resultsPublished: 99, inFlight: 2, spoolBytes: 1_024,
+        controls: [{ url: 'https://control.example/', ok, failure: failureToWire(ok ? null : 'CONNECT_TIMEOUT'), checkedAtMs: sentAtMs - 10, consecutiveFailures: ok ? 0 : 4 }],
+      });
+    nc.publish(heartbeatSubject('eu-west', 'a1'), hb(1_000, true));
+    await waitFor('first heartbeat', () => store.listAgents().length === 1);
+    const first = store.listAgents()[0]!;
+    assert.deepEqual(
+      { version: first.version, sentAtMs: first.sentAtMs, targets: first.targets, spoolDepth: first.spoolDepth, resultsPublished: first.resultsPublished, controlsFailing: first.controlsFailing },
+      { version: '1.2.3', sentAtMs: 1_000, targets: 4, spoolDepth: 7, resultsPublished: 99, controlsFailing: false },
+    );
+    assert.ok(Math.abs(first.lastSeenMs - Date.now()) < 60_000);
+    nc.publish(heartbeatSubject('eu-west', 'a1'), hb(2_000, false));
+    nc.publish(heartbeatSubject('us-east', 'a1'), hb(2_000, true)); // spoofed: the message says eu-west
+    nc.publish(heartbeatSubject('eu-west', 'a2'), new Uint8Array([0xff, 0xff, 0xff]));
+    nc.publish('crossprobe.heartbeat.eu-west.a1.extra', hb(3_000, true));
+    await waitFor('second heartbeat', () => store.listAgents()[0]?.sentAtMs === 2_000);
+    await waitFor('three rejects', () => ingest!.stats().rejected === 3);
+    const agents = store.listAgents();
+    assert.deepEqual(agents.map((a) => [a.region, a.agent, a.controlsFailing, a.controls[0]?.failure]), [['eu-west', 'a1', true, 'CONNECT_TIMEOUT']]);
+    assert.equal(ingest.stats().heartbeats, 2);
+    assert.equal(store.countRejects(), 3);
+    assert.ok(store.listRejects(10).some((r) => /heartbeat region "eu-west" does not match subject region "us-east"/.test(r.reason)));
+  });
+
+  it('ingest - a result too big is rejected, not stored', async () => {
+    ingest = await startIngest({ nc, store, logger: log.logger, maxMessageBytes: 4_096 });
+    const big = fakeResult({ identity: { blob: 'x'.repeat(5_000) } });
+    const small = fakeResult();
+    await publishPipelined(nc.jetstream(), asMessages([big, small]));
+    await waitFor('both handled', () => ingest!.stats().received === 2 && ingest!.stats().batches >= 1);
+    assert.equal(store.countResults(), 1);
+    const [reject] = store.listRejects(1);
+    assert.match(reject!.reason, /above the 4096-byte limit/);
+    assert.equal(reject!.size, encodeResult(big).byteLength);
+  });
+});
