@@ -28,4 +28,10 @@ ensure_apt() {
   if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null || fail "apt-get update failed"; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null || fail "apt-get install $pkg failed"
 }
+# want_apt COMMAND PACKAGE: like ensure_apt, but only when root; others go on without it (the tests
+# that need it, e.g. kernel-level network faults, say they were skipped and why).
+want_apt() {
+  if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ "$(id -u)" != 0 ]; then return 0; fi
+  ensure_apt "$1" "$2"
+}
 export PATH="$PATH:/usr/sbin:/sbin"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_apt nats-server nats-server
 ensure_apt nginx nginx
+want_apt iptables iptables   # real connect timeouts and kernel path faults (root only)
 
 rm -rf dist
 npm run --silent build   # tsc: type-checking is part of the tests
