@@ -20,11 +20,24 @@ const notYet = (what: string): Command => ({
 /** The registry of subcommands: adding one is one entry here. */
 const COMMANDS: Record<string, Command> = {
   agent: { summary: 'probe targets and publish every result over NATS', run: agentCommand },
-  collector: notYet('the collector (ingest, diagnosis, API)'),
-  targets: notYet('target management (targets add|list|rm)'),
-  diagnose: notYet('diagnose'),
+  // loaded on use: the agent must never load the collector's native SQLite module or fastify
+  collector: {
+    summary: 'ingest results, store them, serve the API and the diagnosis',
+    run: async (argv) => (await import('./collector.js')).collectorCommand(argv),
+  },
+  targets: {
+    summary: 'manage targets through the collector API (targets add|list|rm)',
+    run: async (argv) => (await import('./targets.js')).targetsCommand(argv),
+  },
+  diagnose: {
+    summary: "where a target's failures come from: verdict, suspects, hints, grid",
+    run: async (argv) => (await import('./diagnose.js')).diagnoseCommand(argv),
+  },
   report: notYet('regional failure reports'),
-  dev: notYet('the local demo fleet (crossprobe dev)'),
+  dev: {
+    summary: 'the local demo fleet: NATS, a collector, agents in several regions and the fault lab',
+    run: async (argv) => (await import('./dev.js')).devCommand(argv),
+  },
   version: {
     summary: 'print the version',
     run: async () => {

@@ -1,0 +1,29 @@
+import type { KV, NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.js';
+import type { IngestStats } from '../ingest/index.js';
+import type { ApiTokens } from './auth.js';
+
+/** The part of the targets KV bucket the API writes (the agents watch it). */
+export type TargetsKv = Pick<KV, 'create' | 'put' | 'delete'>;
+
+/** Everything the API's routes read from and write to. */
+export interface ApiContext {
+  readonly store: Store;
+  /** The targets KV bucket (crossprobe_targets): key = target id, value = targetToWire(target). */
+  readonly kv: TargetsKv;
+  /** Checked by /healthz. */
+  readonly nc: NatsConnection;
+  readonly logger: Logger;
+  readonly tokens: ApiTokens;
+  /** Diagnosis windows: the defaults, and the longest `?window=` accepted. */
+  readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
+  /** The agents' heartbeat interval: an agent is stale after 3 of them without a heartbeat. */
+  readonly heartbeatIntervalMs: number;
+  /** Ingest counters for /metrics; null when ingest does not run in this process. */
+  readonly ingestStats: () => IngestStats | null;
+  readonly now: () => number;
+}
+
+/** An agent is stale after this many heartbeat intervals without a heartbeat. */
+export const STALE_HEARTBEATS = 3;

@@ -1,0 +1,86 @@
+import type { IngestStats } from '../ingest/index.js';
+import type { AgentRow } from '../store/index.js';
+
+/** One metric family of the Prometheus text format. */
+export interface MetricFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  readonly samples: readonly { readonly labels?: Readonly<Record<string, string>>; readonly value: number }[];
+}
+
+const escapeHelp = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const escapeLabel = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+/** The Prometheus text exposition format (version 0.0.4), by hand: HELP, TYPE, then one line per sample. */
+export function renderPrometheus(families: readonly MetricFamily[]): string {
+  const lines: string[] = [];
+  for (const f of families) {
+    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+    for (const s of f.samples) {
+      const labels = Object.entries(s.labels ?? {});
+      const text = labels.length ? `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}` : '';
+      lines.push(`${f.name}${text} ${formatValue(s.value)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What /metrics reports, gathered by the caller. */
+export interface MetricsInput {
+  readonly ingest: IngestStats | null;
+  readonly agents: readonly (AgentRow & { readonly stale: boolean })[];
+  readonly targets: number;
+  readonly rejectsStored: number;
+}
+
+/** The collector's metric families. */
+export function collectorMetrics(m: MetricsInput): MetricFamily[] {
+  const families: MetricFamily[] = [];
+  const counter = (name: string, help: string, value: number) => families.push({ name, help, type: 'counter', samples: [{ value }] });
+  const i = m.ingest;
+  if (i !== null) {
+    counter('crossprobe_ingest_received_total', 'Messages taken from the results stream (redeliveries included).', i.received);
+    counter('crossprobe_ingest_inserted_total', 'Results new to the store.', i.inserted);
+    counter('crossprobe_ingest_duplicates_total', 'Valid results already stored (redeliveries, re-publishes).', i.duplicates);
+    counter('crossprobe_ingest_rejected_total', 'Results and heartbeats that could not be used (kept as rejects).', i.rejected);
+    counter('crossprobe_ingest_heartbeats_total', 'Agent heartbeats stored.', i.heartbeats);
+    counter('crossprobe_ingest_batches_total', 'Batches committed to SQLite.', i.batches);
+    counter('crossprobe_ingest_failed_batches_total', 'Batches whose transaction failed (their messages are redelivered).', i.failedBatches);
+    families.push({
+      name: 'crossprobe_ingest_lag_seconds',
+      help: 'Now minus the start time of the newest result ingested.',
+      type: 'gauge',
+      samples: i.lagMs === null ? [] : [{ value: i.lagMs / 1000 }],
+    });
+    families.push({
+      name: 'crossprobe_ingest_pending_messages',
+      help: 'Results in the stream the collector has not been delivered yet (approximate).',
+      type: 'gauge',
+      samples: i.pending === null ? [] : [{ value: i.pending }],
+    });
+  }
+  const perAgent = (name: string, help: string, value: (a: MetricsInput['agents'][number]) => number): MetricFamily => ({
+    name,
+    help,
+    type: 'gauge',
+    samples: m.agents.map((a) => ({ labels: { region: a.region, agent: a.agent }, value: value(a) })),
+  });
+  families.push(
+    perAgent('crossprobe_agent_last_seen_timestamp_seconds', 'When the agent\'s last heartbeat arrived (collector clock).', (a) => a.lastSeenMs / 1000),
+    perAgent('crossprobe_agent_spool_depth', 'Results waiting in the agent\'s disk spool, as its last heartbeat said.', (a) => a.spoolDepth),
+    perAgent('crossprobe_agent_spool_dropped', 'Results the agent dropped past its spool bound since it started.', (a) => a.spoolDropped),
+    perAgent('crossprobe_agent_stale', '1 when the agent missed 3 heartbeats.', (a) => (a.stale ? 1 : 0)),
+    perAgent('crossprobe_agent_controls_failing', '1 when every control target of the agent fails.', (a) => (a.controlsFailing ? 1 : 0)),
+    { name: 'crossprobe_targets', help: 'Targets the collector manages.', type: 'gauge', samples: [{ value: m.targets }] },
+    { name: 'crossprobe_rejects_stored', help: 'Rejected messages kept for inspection.', type: 'gauge', samples: [{ value: m.rejectsStored }] },
+  );
+  return families;
+}

@@ -1,0 +1,116 @@
+import { parseTarget, targetToSpec, targetToWire, type Target, type TargetSpec } from '../../proto/index.js';
+import type { StoredTarget } from '../store/index.js';
+import { ApiError, badRequest, notFound } from './errors.js';
+import { defineRoute, type Route } from './route.js';
+import type { ApiContext } from './context.js';
+import { DeletedSchema, ErrorSchema, StoredTargetSchema, TargetIdParams, TargetListSchema, TargetSpecSchema } from './schemas.js';
+
+const BASE = '/api/v1/targets';
+
+function view(s: StoredTarget): { target: TargetSpec; createdAt: string; updatedAt: string } {
+  return { target: targetToSpec(s.target), createdAt: new Date(s.createdAtMs).toISOString(), updatedAt: new Date(s.updatedAtMs).toISOString() };
+}
+
+function kvUnavailable(err: unknown): ApiError {
+  return new ApiError('CP_UNAVAILABLE', `the targets KV bucket cannot be written (${(err as Error).message}); nothing was changed`, { cause: err });
+}
+
+/** JetStream's "wrong last sequence": kv.create found the key already there. */
+function isKeyExists(err: unknown): boolean {
+  return (err as { api_error?: { err_code?: number } }).api_error?.err_code === 10071;
+}
+
+function stored(ctx: ApiContext, id: string): StoredTarget {
+  const s = ctx.store.getTarget(id);
+  if (!s) throw notFound(`target "${id}" does not exist`);
+  return s;
+}
+
+// A write goes to the KV bucket first (what the agents act on), then to the store: when NATS cannot
+// take it, nothing changed anywhere and the client is told to retry.
+async function write(ctx: ApiContext, target: Target, mode: 'create' | 'put'): Promise<StoredTarget> {
+  try {
+    if (mode === 'create') await ctx.kv.create(target.id, targetToWire(target));
+    else await ctx.kv.put(target.id, targetToWire(target));
+  } catch (err) {
+    if (mode === 'create' && isKeyExists(err)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists in the targets KV bucket; use PUT to replace it`);
+    throw kvUnavailable(err);
+  }
+  ctx.store.putTarget(target, ctx.now());
+  ctx.logger.info({ target: target.id, op: mode }, 'target written');
+  return stored(ctx, target.id);
+}
+
+/** Targets CRUD: the store and the KV bucket the agents watch, kept in step. */
+export function targetRoutes(ctx: ApiContext): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: BASE,
+      operationId: 'listTargets',
+      summary: 'Every target, with every default applied',
+      access: 'read',
+      schema: { response: { 200: TargetListSchema } },
+      handle: async () => ({ targets: ctx.store.listTargets().map(view) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: BASE,
+      operationId: 'createTarget',
+      summary: 'Create a target (409 when its id exists); the agents pick it up from the KV bucket',
+      access: 'write',
+      schema: { body: TargetSpecSchema, response: { 201: StoredTargetSchema, 400: ErrorSchema, 409: ErrorSchema } },
+      handle: async ({ body, reply }) => {
+        const target = parseTarget(body, 'body');
+        if (ctx.store.getTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
+        const saved = await write(ctx, target, 'create');
+        void reply.code(201).header('location', `${BASE}/${target.id}`);
+        return view(saved);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${BASE}/:id`,
+      operationId: 'getTarget',
+      summary: 'One target',
+      access: 'read',
+      schema: { params: TargetIdParams, response: { 200: StoredTargetSchema, 404: ErrorSchema } },
+      handle: async ({ params }) => view(stored(ctx, params.id)),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: `${BASE}/:id`,
+      operationId: 'putTarget',
+      summary: 'Create or replace a target (201 when created, 200 when replaced)',
+      access: 'write',
+      schema: { params: TargetIdParams, body: TargetSpecSchema, response: { 200: StoredTargetSchema, 201: StoredTargetSchema, 400: ErrorSchema } },
+      handle: async ({ params, body, reply }) => {
+        const target = parseTarget(body, 'body');
+        if (target.id !== params.id) throw badRequest(`body.id: must equal the id in the path ("${params.id}"), got "${target.id}"`);
+        const created = ctx.store.getTarget(target.id) === null;
+        const saved = await write(ctx, target, 'put');
+        void reply.code(created ? 201 : 200);
+        return view(saved);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: `${BASE}/:id`,
+      operationId: 'deleteTarget',
+      summary: 'Delete a target from the store and the KV bucket (its results stay until retention)',
+      access: 'write',
+      schema: { params: TargetIdParams, response: { 200: DeletedSchema, 404: ErrorSchema } },
+      handle: async ({ params }) => {
+        stored(ctx, params.id);
+        try {
+          await ctx.kv.delete(params.id);
+        } catch (err) {
+          throw kvUnavailable(err);
+        }
+        ctx.store.deleteTarget(params.id);
+        ctx.logger.info({ target: params.id, op: 'delete' }, 'target deleted');
+        return { deleted: params.id };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { ConfigError, formatDuration, parseDuration } from '../proto/index.js';
+import { loadConfig, configHelp } from '../cli/config.js';
+
+const Duration = (description: string) =>
+  Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
+const Token = (description: string) =>
+  Type.String({ minLength: 16, pattern: '^\\S+$', errorMessage: 'must be at least 16 characters without spaces (e.g. from: openssl rand -hex 32)', description });
+
+/** Everything `crossprobe collector` can be told, as flags, CROSSPROBE_* variables or config-file keys. */
+export const CollectorConfigSchema = Type.Object(
+  {
+    nats: Type.String({ minLength: 1, description: 'NATS server URL(s), comma-separated' }),
+    db: Type.String({ minLength: 1, description: 'SQLite database file (created when missing)' }),
+    listen: Type.String({
+      pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s\\[\\]]+):\\d{1,5}$',
+      errorMessage: 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080',
+      description: 'where the HTTP API listens, HOST:PORT',
+    }),
+    apiToken: Type.Optional(Token('bearer token required for writes; default: none, the API is open (prefer the environment: flags show in ps)')),
+    readToken: Type.Optional(Token('bearer token required for reads (the API token reads too); default: reads are open; needs --api-token')),
+    retentionRaw: Duration('how long raw probe results are kept'),
+    retentionRollups: Duration('how long per-minute rollups are kept'),
+    retentionRejects: Duration('how long rejected messages are kept'),
+    retentionInterval: Duration('how often expired rows are deleted'),
+    shortWindow: Duration('diagnosis window for hard failures'),
+    longWindow: Duration('diagnosis window for rare intermittent failures; the default ?window= of the API'),
+    maxWindow: Duration('longest ?window= the API accepts'),
+    heartbeatInterval: Duration('the agents\' heartbeat interval; an agent is stale after 3 of them without a heartbeat'),
+    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), {
+      errorMessage: 'must be one of fatal, error, warn, info, debug, trace',
+      description: 'log level',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CollectorConfigInput = Static<typeof CollectorConfigSchema>;
+
+/** The collector's validated, defaulted, frozen configuration. */
+export interface CollectorConfig {
+  readonly nats: readonly string[];
+  readonly db: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly apiToken: string | null;
+  readonly readToken: string | null;
+  readonly retention: { readonly rawMs: number; readonly rollupMs: number; readonly rejectsMs: number; readonly intervalMs: number };
+  readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
+  readonly heartbeatIntervalMs: number;
+  readonly logLevel: string;
+}
+
+export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL --db FILE --listen HOST:PORT [--api-token T] [--read-token T] [--short-window 5m --long-window 1h]';
+
+export function collectorHelp(): string {
+  return configHelp(CollectorConfigSchema, COLLECTOR_USAGE);
+}
+
+/** Parses the collector's flags, environment and config file; throws ConfigError naming the key. */
+export function parseCollectorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CollectorConfig {
+  const state = env.STATE_DIRECTORY?.split(':')[0] ?? '.crossprobe';
+  const { config, positionals } = loadConfig(CollectorConfigSchema, argv, env, {
+    nats: 'nats://127.0.0.1:4222',
+    db: join(state, 'collector.db'),
+    listen: '127.0.0.1:8080',
+    retentionRaw: '14d',
+    retentionRollups: '400d',
+    retentionRejects: '14d',
+    retentionInterval: '1h',
+    shortWindow: '5m',
+    longWindow: '1h',
+    maxWindow: '7d',
+    heartbeatInterval: '5s',
+    logLevel: 'info',
+  });
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
+  return finishCollectorConfig(config);
+}
+
+const ms = (key: keyof CollectorConfigInput, flag: string, env: string, text: string): number => {
+  const v = parseDuration(text)!;
+  if (v <= 0) throw new ConfigError(`${key} (${flag}, ${env}): must be more than 0 (got ${JSON.stringify(text)})`, key);
+  return v;
+};
+
+function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
+  const nats = c.nats.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const u of nats) {
+    if (!/^(nats|tls|wss?):\/\/[^\s/]+/.test(u) && !/^[^\s:/]+:\d+$/.test(u)) {
+      throw new ConfigError(`nats (--nats, CROSSPROBE_NATS): "${u}" is not a NATS URL; expected e.g. nats://127.0.0.1:4222`, 'nats');
+    }
+  }
+  const m = /^\[?(.*?)\]?:(\d+)$/.exec(c.listen)!;
+  const port = Number(m[2]);
+  if (port > 65_535) throw new ConfigError(`listen (--listen, CROSSPROBE_LISTEN): port must be at most 65535 (got ${port})`, 'listen');
+  if (c.readToken !== undefined && c.apiToken === undefined) {
+    throw new ConfigError('readToken (--read-token, CROSSPROBE_READ_TOKEN): needs an API token too (--api-token), or writes would be open while reads are not', 'readToken');
+  }
+  if (c.readToken !== undefined && c.readToken === c.apiToken) {
+    throw new ConfigError('readToken (--read-token, CROSSPROBE_READ_TOKEN): must differ from the API token', 'readToken');
+  }
+  const shortMs = ms('shortWindow', '--short-window', 'CROSSPROBE_SHORT_WINDOW', c.shortWindow);
+  const longMs = ms('longWindow', '--long-window', 'CROSSPROBE_LONG_WINDOW', c.longWindow);
+  const maxMs = ms('maxWindow', '--max-window', 'CROSSPROBE_MAX_WINDOW', c.maxWindow);
+  if (shortMs > longMs) {
+    throw new ConfigError(`shortWindow (--short-window, CROSSPROBE_SHORT_WINDOW): must not exceed longWindow (${formatDuration(longMs)}); got ${c.shortWindow}`, 'shortWindow');
+  }
+  if (longMs > maxMs) {
+    throw new ConfigError(`longWindow (--long-window, CROSSPROBE_LONG_WINDOW): must not exceed maxWindow (${formatDuration(maxMs)}); got ${c.longWindow}`, 'longWindow');
+  }
+  const rawMs = ms('retentionRaw', '--retention-raw', 'CROSSPROBE_RETENTION_RAW', c.retentionRaw);
+  if (rawMs < maxMs) {
+    throw new ConfigError(
+      `retentionRaw (--retention-raw, CROSSPROBE_RETENTION_RAW): must be at least maxWindow (${formatDuration(maxMs)}), or diagnoses would read deleted results; got ${c.retentionRaw}`,
+      'retentionRaw',
+    );
+  }
+  return Object.freeze({
+    nats: Object.freeze(nats),
+    db: c.db,
+    listen: Object.freeze({ host: m[1]!, port }),
+    apiToken: c.apiToken ?? null,
+    readToken: c.readToken ?? null,
+    retention: Object.freeze({
+      rawMs,
+      rollupMs: ms('retentionRollups', '--retention-rollups', 'CROSSPROBE_RETENTION_ROLLUPS', c.retentionRollups),
+      rejectsMs: ms('retentionRejects', '--retention-rejects', 'CROSSPROBE_RETENTION_REJECTS', c.retentionRejects),
+      intervalMs: ms('retentionInterval', '--retention-interval', 'CROSSPROBE_RETENTION_INTERVAL', c.retentionInterval),
+    }),
+    windows: Object.freeze({ shortMs, longMs, maxMs }),
+    heartbeatIntervalMs: ms('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
+    logLevel: c.logLevel,
+  });
+}

@@ -1,0 +1,173 @@
+import { connect, type KV, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { ensureTargetsBucket, targetToWire } from '../proto/index.js';
+import { openStore, type Store } from './store/index.js';
+import { startIngest, type Ingest } from './ingest/index.js';
+import { buildApi, type ApiServer } from './api/index.js';
+import type { CollectorConfig } from './config.js';
+
+/** Told once the collector serves: the API's base URL. */
+export interface CollectorHooks {
+  ready?(info: { readonly url: string }): void;
+}
+
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs the collector until `shutdown` aborts: the store, ingest (which creates the results stream,
+ * the targets KV bucket and its consumer), the HTTP API, and retention every `retention.intervalMs`.
+ * On shutdown: the API stops accepting and finishes its requests, retention finishes its chunk,
+ * ingest commits and acks the batch it holds, NATS drains, the database closes. Start-up failures
+ * (NATS unreachable, port taken, database unusable) throw after undoing what was started.
+ */
+export async function runCollector(config: CollectorConfig, logger: Logger, shutdown: AbortSignal, hooks: CollectorHooks = {}): Promise<void> {
+  const running: { api?: ApiServer; retention?: Retention; ingest?: Ingest; nc?: NatsConnection; store?: Store } = {};
+  // Shutdown order: no new requests, no new retention chunk, ingest commits and acks what it holds,
+  // the acks reach NATS, and only then the database closes.
+  const teardown = async () => {
+    const steps: [string, (() => Promise<void> | void) | undefined][] = [
+      ['api', running.api && (() => running.api!.close())],
+      ['retention', running.retention && (() => running.retention!.stop())],
+      ['ingest', running.ingest && (() => running.ingest!.stop())],
+      ['nats', running.nc && (() => closeNats(running.nc!, logger))],
+      ['database', running.store && (() => running.store!.close())],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step?.();
+      } catch (err) {
+        logger.error({ step: name, err: (err as Error).message }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    const store = (running.store = openStore(config.db));
+    logger.info({ db: config.db, schema: store.schema }, 'database open');
+
+    let nc: NatsConnection;
+    try {
+      nc = running.nc = await connect({ servers: [...config.nats], name: 'crossprobe-collector', maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
+    } catch (err) {
+      throw new Error(`cannot connect to NATS at ${config.nats.join(', ')}: ${(err as Error).message}`, { cause: err });
+    }
+    watchNats(nc, logger);
+    logger.info({ server: nc.getServer() }, 'connected to NATS');
+    const kv = await ensureTargetsBucket(nc);
+    await republishMissingTargets(store, kv, logger);
+
+    // The port is taken before ingest starts: a collector that cannot serve must not take results
+    // off the shared durable consumer into its own database.
+    const api = (running.api = buildApi({
+      store,
+      kv,
+      nc,
+      logger,
+      tokens: { api: config.apiToken, read: config.readToken },
+      windows: config.windows,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      ingestStats: () => running.ingest?.stats() ?? null,
+      now: () => Date.now(),
+    }));
+    try {
+      await api.listen({ host: config.listen.host, port: config.listen.port });
+    } catch (err) {
+      throw new Error(`cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
+    }
+
+    running.ingest = await startIngest({ nc, store, logger });
+    running.retention = new Retention(store, config, logger);
+    running.retention.start();
+
+    const address = api.server.address();
+    const bound = address !== null && typeof address === 'object' ? address : null;
+    const host = bound ? (bound.family === 'IPv6' ? `[${bound.address}]` : bound.address) : config.listen.host;
+    const url = `http://${host}:${bound?.port ?? config.listen.port}`;
+    logger.info({ url, auth: { writes: config.apiToken !== null, reads: config.readToken !== null } }, 'collector started');
+    if (config.apiToken === null) logger.warn('no API token configured: anyone who reaches the API can change targets');
+    hooks.ready?.({ url });
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  if (!shutdown.aborted) await new Promise<void>((resolve) => shutdown.addEventListener('abort', () => resolve(), { once: true }));
+  logger.info('collector stopping');
+  await teardown();
+  logger.info('collector stopped');
+}
+
+/** Deletes expired rows now and every interval; never two runs at once. */
+class Retention {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: CollectorConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.config.retention.intervalMs);
+  }
+
+  private tick(): void {
+    if (this.running || this.stopped) return;
+    const { rawMs, rollupMs, rejectsMs } = this.config.retention;
+    this.running = this.store
+      .applyRetention(Date.now(), { rawMs, rollupMs, rejectsMs })
+      .then(
+        (report) => {
+          const deleted = report.results + report.rollups + report.rejects;
+          this.logger[deleted > 0 ? 'info' : 'debug'](report, 'retention applied');
+        },
+        (err: unknown) => this.logger.error({ err: (err as Error).message }, 'retention failed; retrying next interval'),
+      )
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+/**
+ * Targets the store has and the KV bucket lacks (a fresh or wiped NATS server) are written back:
+ * the store is the collector's record, the bucket is what the agents act on.
+ */
+async function republishMissingTargets(store: Store, kv: KV, logger: Logger): Promise<void> {
+  for (const { target } of store.listTargets()) {
+    const entry = await kv.get(target.id);
+    if (entry !== null && entry.operation === 'PUT') continue;
+    await kv.put(target.id, targetToWire(target));
+    logger.warn({ target: target.id }, 'target missing from the KV bucket; written back from the database');
+  }
+}
+
+function watchNats(nc: NatsConnection, logger: Logger): void {
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') logger.warn({ server: s.data }, 'NATS disconnected; reconnecting');
+      else if (s.type === 'reconnect') logger.info({ server: s.data }, 'NATS reconnected');
+    }
+  })().catch(() => undefined);
+}
+
+// drain flushes the acks ingest just sent; a server that is down would keep it waiting, hence the bound.
+async function closeNats(nc: NatsConnection, logger: Logger): Promise<void> {
+  if (nc.isClosed()) return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([nc.drain(), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)))]);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'NATS drain failed');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!nc.isClosed()) await nc.close();
+}

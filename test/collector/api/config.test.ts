@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../../proto/index.js';
+import { parseCollectorConfig } from '../../../collector/config.js';
+
+// The collector's configuration lives beside its API; these tests sit with the API tests.
+describe('collector config', () => {
+  it('collector config - defaults, with the state directory systemd gives', () => {
+    const c = parseCollectorConfig([], { STATE_DIRECTORY: '/var/lib/crossprobe' });
+    assert.deepEqual(c, {
+      nats: ['nats://127.0.0.1:4222'],
+      db: '/var/lib/crossprobe/collector.db',
+      listen: { host: '127.0.0.1', port: 8080 },
+      apiToken: null,
+      readToken: null,
+      retention: { rawMs: 14 * 86_400_000, rollupMs: 400 * 86_400_000, rejectsMs: 14 * 86_400_000, intervalMs: 3_600_000 },
+      windows: { shortMs: 300_000, longMs: 3_600_000, maxMs: 7 * 86_400_000 },
+      heartbeatIntervalMs: 5_000,
+      logLevel: 'info',
+    });
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('collector config - flags, then environment, then the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossprobe-config-'));
+    try {
+      const file = join(dir, 'collector.yaml');
+      writeFileSync(file, 'listen: "[::1]:9090"\nshortWindow: 20s\nlongWindow: 60s\n');
+      const c = parseCollectorConfig(['--config', file, '--long-window', '2m', '--api-token', 'a'.repeat(32)], {
+        CROSSPROBE_SHORT_WINDOW: '30s',
+        CROSSPROBE_READ_TOKEN: 'r'.repeat(32),
+        CROSSPROBE_NATS: 'nats://10.0.0.1:4222, nats://10.0.0.2:4222',
+      });
+      assert.deepEqual(c.listen, { host: '::1', port: 9090 });
+      assert.deepEqual(c.windows, { shortMs: 30_000, longMs: 120_000, maxMs: 7 * 86_400_000 });
+      assert.equal(c.apiToken, 'a'.repeat(32));
+      assert.equal(c.readToken, 'r'.repeat(32));
+      assert.deepEqual(c.nats, ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('collector config - every mistake is refused with a message naming the key', () => {
+    const cases: [string[], NodeJS.ProcessEnv, string][] = [
+      [['--listen', 'localhost'], {}, 'listen (--listen, CROSSPROBE_LISTEN): must be HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080 (got "localhost")'],
+      [['--listen', '127.0.0.1:99999'], {}, 'listen (--listen, CROSSPROBE_LISTEN): port must be at most 65535 (got 99999)'],
+      [['--short-window', '2h'], {}, 'shortWindow (--short-window, CROSSPROBE_SHORT_WINDOW): must not exceed longWindow (1h); got 2h'],
+      [[], { CROSSPROBE_LONG_WINDOW: '5x' }, 'longWindow (--long-window, CROSSPROBE_LONG_WINDOW): must be a duration such as 500ms, 30s, 15m or 1h (got "5x")'],
+      [['--read-token', 'r'.repeat(20)], {}, 'readToken (--read-token, CROSSPROBE_READ_TOKEN): needs an API token too (--api-token), or writes would be open while reads are not'],
+      [['--api-token', 'short'], {}, 'apiToken (--api-token, CROSSPROBE_API_TOKEN): must be at least 16 characters without spaces (e.g. from: openssl rand -hex 32) (got "short")'],
+      [['--api-token', 'a'.repeat(20), '--read-token', 'a'.repeat(20)], {}, 'readToken (--read-token, CROSSPROBE_READ_TOKEN): must differ from the API token'],
+      [['--retention-raw', '1d'], {}, 'retentionRaw (--retention-raw, CROSSPROBE_RETENTION_RAW): must be at least maxWindow (7d), or diagnoses would read deleted results; got 1d'],
+      [['--heartbeat-interval', '0s'], {}, 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be more than 0 (got "0s")'],
+      [['--nats', 'http://x'], {}, 'nats (--nats, CROSSPROBE_NATS): "http://x" is not a NATS URL; expected e.g. nats://127.0.0.1:4222'],
+      [['--colour', 'x'], {}, "Unknown option '--colour' (see --help)"],
+      [['extra'], {}, 'unexpected argument "extra" (see --help)'],
+    ];
+    for (const [argv, env, message] of cases) {
+      assert.throws(() => parseCollectorConfig(argv, env), (err: unknown) => err instanceof ConfigError && err.message === message, `${argv.join(' ')} ${JSON.stringify(env)}`);
+    }
+  });
+});
