@@ -84,6 +84,7 @@ export async function playStory(fleet: Fleet, steps: readonly Step[], speed: num
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {

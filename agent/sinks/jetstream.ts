@@ -303,6 +303,8 @@ class JetStreamSink implements ResultSink {
         const failed = outcomes[acked];
         if (failed?.status === 'rejected') {
           this.trouble(failed.reason);
+          // closing: one failed attempt says JetStream is not answering; the rest waits on disk
+          if (this.closing) return;
           failing = true;
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);

@@ -54,6 +54,7 @@ function apply(e: KvEntry, events: KvTargetEvents, logger: Logger): void {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {
