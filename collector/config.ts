@@ -28,6 +28,12 @@ export const CollectorConfigSchema = Type.Object(
     longWindow: Duration('diagnosis window for rare intermittent failures; the default ?window= of the API'),
     maxWindow: Duration('longest ?window= the API accepts'),
     heartbeatInterval: Duration('the agents\' heartbeat interval; an agent is stale after 3 of them without a heartbeat'),
+    webhook: Type.Array(Type.String(), { description: 'URL that gets a JSON POST when an incident opens, changes or resolves (repeatable)' }),
+    slackWebhook: Type.Array(Type.String(), { description: 'Slack-compatible incoming-webhook URL for the same alerts, as one sentence (repeatable)' }),
+    publicUrl: Type.Optional(Type.String({ minLength: 1, description: 'the API\'s URL as operators reach it, for links in alerts (default: http://LISTEN)' })),
+    incidentInterval: Duration('how often every target is diagnosed for incidents'),
+    resolveAfter: Duration('an incident resolves after its target stays healthy this long'),
+    confirmEvaluations: Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be a whole number from 1 to 100', description: 'consecutive failing diagnoses that open an incident' }),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), {
       errorMessage: 'must be one of fatal, error, warn, info, debug, trace',
       description: 'log level',
@@ -47,6 +53,10 @@ export interface CollectorConfig {
   readonly retention: { readonly rawMs: number; readonly rollupMs: number; readonly rejectsMs: number; readonly intervalMs: number };
   readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
   readonly heartbeatIntervalMs: number;
+  readonly incidents: { readonly intervalMs: number; readonly resolveAfterMs: number; readonly confirmEvaluations: number };
+  readonly webhooks: readonly { readonly url: string; readonly format: 'json' | 'slack' }[];
+  /** Base of links in alerts; null: the address the API listens on. */
+  readonly publicUrl: string | null;
   readonly logLevel: string;
 }
 
@@ -71,6 +81,11 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     longWindow: '1h',
     maxWindow: '7d',
     heartbeatInterval: '5s',
+    webhook: [],
+    slackWebhook: [],
+    incidentInterval: '30s',
+    resolveAfter: '5m',
+    confirmEvaluations: 2,
     logLevel: 'info',
   });
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
@@ -82,6 +97,19 @@ const ms = (key: keyof CollectorConfigInput, flag: string, env: string, text: st
   if (v <= 0) throw new ConfigError(`${key} (${flag}, ${env}): must be more than 0 (got ${JSON.stringify(text)})`, key);
   return v;
 };
+
+function httpUrl(field: string, text: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    /* reported below */
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${field}: must be an http:// or https:// URL (got ${JSON.stringify(text)})`, field.split(/[[ ]/)[0]);
+  }
+  return url.href;
+}
 
 function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
   const nats = c.nats.split(',').map((s) => s.trim()).filter(Boolean);
@@ -129,6 +157,16 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
     }),
     windows: Object.freeze({ shortMs, longMs, maxMs }),
     heartbeatIntervalMs: ms('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
+    incidents: Object.freeze({
+      intervalMs: ms('incidentInterval', '--incident-interval', 'CROSSPROBE_INCIDENT_INTERVAL', c.incidentInterval),
+      resolveAfterMs: ms('resolveAfter', '--resolve-after', 'CROSSPROBE_RESOLVE_AFTER', c.resolveAfter),
+      confirmEvaluations: c.confirmEvaluations,
+    }),
+    webhooks: Object.freeze([
+      ...c.webhook.map((url, i) => ({ url: httpUrl(`webhook[${i}] (--webhook, CROSSPROBE_WEBHOOK)`, url), format: 'json' as const })),
+      ...c.slackWebhook.map((url, i) => ({ url: httpUrl(`slackWebhook[${i}] (--slack-webhook, CROSSPROBE_SLACK_WEBHOOK)`, url), format: 'slack' as const })),
+    ]),
+    publicUrl: c.publicUrl === undefined ? null : httpUrl('publicUrl (--public-url, CROSSPROBE_PUBLIC_URL)', c.publicUrl).replace(/\/+$/, ''),
     logLevel: c.logLevel,
   });
 }

@@ -5,6 +5,9 @@ import { openStore, type Store } from './store/index.js';
 import { startIngest, type Ingest } from './ingest/index.js';
 import { buildApi, type ApiServer } from './api/index.js';
 import type { CollectorConfig } from './config.js';
+import { createAlerts, type Alerts } from './alerts/index.js';
+import { startIncidentLoop, type IncidentLoop } from './incidents/index.js';
+import { evaluateTarget } from './evaluate.js';
 
 /** Told once the collector serves: the API's base URL. */
 export interface CollectorHooks {
@@ -21,13 +24,15 @@ const DRAIN_TIMEOUT_MS = 5_000;
  * (NATS unreachable, port taken, database unusable) throw after undoing what was started.
  */
 export async function runCollector(config: CollectorConfig, logger: Logger, shutdown: AbortSignal, hooks: CollectorHooks = {}): Promise<void> {
-  const running: { api?: ApiServer; retention?: Retention; ingest?: Ingest; nc?: NatsConnection; store?: Store } = {};
+  const running: { api?: ApiServer; retention?: Retention; ingest?: Ingest; nc?: NatsConnection; store?: Store; incidents?: IncidentLoop; alerts?: Alerts } = {};
   // Shutdown order: no new requests, no new retention chunk, ingest commits and acks what it holds,
   // the acks reach NATS, and only then the database closes.
   const teardown = async () => {
     const steps: [string, (() => Promise<void> | void) | undefined][] = [
       ['api', running.api && (() => running.api!.close())],
       ['retention', running.retention && (() => running.retention!.stop())],
+      ['incidents', running.incidents && (() => running.incidents!.stop())],
+      ['alerts', running.alerts && (() => running.alerts!.close())],
       ['ingest', running.ingest && (() => running.ingest!.stop())],
       ['nats', running.nc && (() => closeNats(running.nc!, logger))],
       ['database', running.store && (() => running.store!.close())],
@@ -82,6 +87,17 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     const bound = address !== null && typeof address === 'object' ? address : null;
     const host = bound ? (bound.family === 'IPv6' ? `[${bound.address}]` : bound.address) : config.listen.host;
     const url = `http://${host}:${bound?.port ?? config.listen.port}`;
+
+    // Every target is diagnosed on a timer; confirmed findings open incidents, which alert.
+    const alerts = (running.alerts = createAlerts({ webhooks: config.webhooks, publicUrl: config.publicUrl ?? url, logger }));
+    running.incidents = startIncidentLoop({
+      store,
+      logger,
+      alerts,
+      intervalMs: config.incidents.intervalMs,
+      options: { confirmEvaluations: config.incidents.confirmEvaluations, resolveAfterMs: config.incidents.resolveAfterMs },
+      evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs }),
+    });
     logger.info({ url, auth: { writes: config.apiToken !== null, reads: config.readToken !== null } }, 'collector started');
     if (config.apiToken === null) logger.warn('no API token configured: anyone who reaches the API can change targets');
     hooks.ready?.({ url });

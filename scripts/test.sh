@@ -10,5 +10,8 @@ want_apt iptables iptables   # real connect timeouts and kernel path faults (roo
 
 rm -rf dist
 npm run --silent build   # tsc: type-checking is part of the tests
-# Node 20 does not expand globs and passes silently on zero files: name the compiled folder.
-node --test --test-reporter=spec dist/test/
+# Node 20 does not expand globs, runs every .js under a folder it is given (helpers too), and passes
+# silently on zero files: name the compiled test files, and refuse an empty list.
+mapfile -t tests < <(find dist/test -name '*.test.js' | sort)
+[ "${#tests[@]}" -gt 0 ] || { echo "no compiled tests under dist/test" >&2; exit 1; }
+node --test --test-reporter=spec "${tests[@]}"

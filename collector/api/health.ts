@@ -77,11 +77,23 @@ export function healthRoutes(ctx: ApiContext): Route[] {
         const now = ctx.now();
         const agents = ctx.store.listAgents().map((a) => ({ ...a, stale: isStale(a, now, ctx.heartbeatIntervalMs) }));
         const text = renderPrometheus(
-          collectorMetrics({ ingest: ctx.ingestStats(), agents, targets: ctx.store.listTargets().length, rejectsStored: ctx.store.countRejects() }),
+          collectorMetrics({
+            ingest: ctx.ingestStats(),
+            agents,
+            targets: ctx.store.listTargets().length,
+            rejectsStored: ctx.store.countRejects(),
+            openIncidents: countBy(ctx.store.listIncidents({ state: 'open', limit: 10_000 }).map((i) => i.verdict)),
+          }),
         );
         void reply.type('text/plain; version=0.0.4; charset=utf-8');
         return text;
       },
     }),
   ];
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
 }

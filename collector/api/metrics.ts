@@ -39,6 +39,8 @@ export interface MetricsInput {
   readonly agents: readonly (AgentRow & { readonly stale: boolean })[];
   readonly targets: number;
   readonly rejectsStored: number;
+  /** Open incidents by verdict. */
+  readonly openIncidents: Readonly<Record<string, number>>;
 }
 
 /** The collector's metric families. */
@@ -81,6 +83,12 @@ export function collectorMetrics(m: MetricsInput): MetricFamily[] {
     perAgent('crossprobe_agent_controls_failing', '1 when every control target of the agent fails.', (a) => (a.controlsFailing ? 1 : 0)),
     { name: 'crossprobe_targets', help: 'Targets the collector manages.', type: 'gauge', samples: [{ value: m.targets }] },
     { name: 'crossprobe_rejects_stored', help: 'Rejected messages kept for inspection.', type: 'gauge', samples: [{ value: m.rejectsStored }] },
+    {
+      name: 'crossprobe_incidents_open',
+      help: 'Open incidents, by verdict.',
+      type: 'gauge',
+      samples: Object.entries(m.openIncidents).map(([verdict, value]) => ({ labels: { verdict }, value })),
+    },
   );
   return families;
 }

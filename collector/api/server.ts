@@ -12,6 +12,7 @@ import { agentRoutes } from './agents.js';
 import { diagnosisRoutes } from './diagnosis.js';
 import { rejectRoutes } from './rejects.js';
 import { healthRoutes } from './health.js';
+import { incidentRoutes } from './incidents.js';
 import { openApiDocument } from './openapi.js';
 import { OpenApiSchema } from './schemas.js';
 
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     ...diagnosisRoutes(ctx),
     ...rejectRoutes(ctx),
     ...healthRoutes(ctx),
+    ...incidentRoutes({ store: ctx.store }),
   ];
   let document: unknown = null;
   const openapi: Route = defineRoute({

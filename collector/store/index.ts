@@ -17,3 +17,13 @@ export { controlsFailing, type AgentHeartbeat, type AgentRow, type ControlStatus
 export type { StoredTarget } from './targets.js';
 export { RETENTION_DEFAULTS, type RetentionOptions, type RetentionReport } from './retention.js';
 export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';
+export {
+  INCIDENT_STATES,
+  INCIDENT_EVENT_TYPES,
+  type IncidentRecord,
+  type IncidentEventRecord,
+  type IncidentQuery,
+  type IncidentState,
+  type IncidentEventType,
+  type IncidentVerdict,
+} from './incidents.js';

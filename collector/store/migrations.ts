@@ -134,10 +134,42 @@ FROM results
 GROUP BY 1, 2, 3, 4, 5;
 `;
 
+// Incidents arrived in v3: one row per incident (its current state) and its history, append-only.
+const V3_INCIDENTS = `
+CREATE TABLE incidents (
+  id TEXT NOT NULL PRIMARY KEY,
+  target TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+  verdict TEXT NOT NULL CHECK (verdict IN ('origin', 'lb-node', 'routing', 'dns', 'tls', 'inconclusive')),
+  suspects TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  opened_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER,
+  healthy_since_ms INTEGER,
+  reopens INTEGER NOT NULL DEFAULT 0,
+  last_diagnosis TEXT NOT NULL
+);
+CREATE INDEX incidents_target_opened ON incidents (target, opened_at_ms);
+CREATE INDEX incidents_state_opened ON incidents (state, opened_at_ms);
+
+CREATE TABLE incident_events (
+  id INTEGER PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  at_ms INTEGER NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('opened', 'changed', 'reopened', 'resolved')),
+  verdict TEXT NOT NULL,
+  suspects TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
   { version: 2, name: 'per-minute rollups (backfilled)', sql: V2_ROLLUPS },
+  { version: 3, name: 'incidents and their history', sql: V3_INCIDENTS },
 ]);
 
 /** The schema version a database is at (0: empty). */

@@ -7,6 +7,7 @@ import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
 import { TargetsTable, type StoredTarget } from './targets.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
+import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
 
 export type StoreOptions = OpenDatabaseOptions;
 
@@ -52,6 +53,15 @@ export interface Store {
   deleteTarget(id: string): boolean;
   /** Deletes expired rows in bounded chunks, yielding to the event loop between them. */
   applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport>;
+  /** Creates or replaces an incident and appends its new history entries, in ONE transaction. */
+  recordIncident(incident: IncidentRecord, events: readonly IncidentEventRecord[]): void;
+  /** A target's most recently opened incident (open or resolved), or null. */
+  latestIncident(target: string): IncidentRecord | null;
+  getIncident(id: string): IncidentRecord | null;
+  /** Newest opened first. */
+  listIncidents(q: IncidentQuery): IncidentRecord[];
+  /** An incident's history, oldest first. */
+  incidentHistory(id: string): IncidentEventRecord[];
   close(): void;
 }
 
@@ -73,9 +83,11 @@ class SqliteStore implements Store {
   private readonly rejects: RejectsTable;
   private readonly agents: AgentsTable;
   private readonly targets: TargetsTable;
+  private readonly incidents: IncidentsTable;
   private readonly batchTx;
   private readonly putTargetTx;
   private readonly rebuildTx;
+  private readonly recordIncidentTx;
 
   constructor(
     private readonly db: Db,
@@ -87,6 +99,7 @@ class SqliteStore implements Store {
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
     this.targets = new TargetsTable(db);
+    this.incidents = new IncidentsTable(db);
     this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]): BatchOutcome => {
       const fresh = this.results.insert(results);
       if (fresh.length > 0) this.rollupsTable.add(fresh);
@@ -95,6 +108,9 @@ class SqliteStore implements Store {
     });
     this.putTargetTx = db.transaction((target: Target, nowMs: number) => this.targets.put(target, nowMs));
     this.rebuildTx = db.transaction((fromMs: number, toMs: number) => this.rollupsTable.rebuild(fromMs, toMs));
+    this.recordIncidentTx = db.transaction((incident: IncidentRecord, events: readonly IncidentEventRecord[]) =>
+      this.incidents.record(incident, events),
+    );
   }
 
   insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome {
@@ -167,6 +183,26 @@ class SqliteStore implements Store {
 
   applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport> {
     return applyRetention({ results: this.results, rollups: this.rollupsTable, rejects: this.rejects }, nowMs, opts);
+  }
+
+  recordIncident(incident: IncidentRecord, events: readonly IncidentEventRecord[]): void {
+    this.recordIncidentTx(incident, events);
+  }
+
+  latestIncident(target: string): IncidentRecord | null {
+    return this.incidents.latest(target);
+  }
+
+  getIncident(id: string): IncidentRecord | null {
+    return this.incidents.get(id);
+  }
+
+  listIncidents(q: IncidentQuery): IncidentRecord[] {
+    return this.incidents.list(q);
+  }
+
+  incidentHistory(id: string): IncidentEventRecord[] {
+    return this.incidents.history(id);
   }
 
   close(): void {

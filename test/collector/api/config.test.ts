@@ -19,9 +19,27 @@ describe('collector config', () => {
       retention: { rawMs: 14 * 86_400_000, rollupMs: 400 * 86_400_000, rejectsMs: 14 * 86_400_000, intervalMs: 3_600_000 },
       windows: { shortMs: 300_000, longMs: 3_600_000, maxMs: 7 * 86_400_000 },
       heartbeatIntervalMs: 5_000,
+      incidents: { intervalMs: 30_000, resolveAfterMs: 300_000, confirmEvaluations: 2 },
+      webhooks: [],
+      publicUrl: null,
       logLevel: 'info',
     });
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('collector config - webhooks, public URL and incident settings', () => {
+    const c = parseCollectorConfig(
+      ['--webhook', 'https://hooks.example.net/a', '--slack-webhook', 'https://hooks.slack.com/services/T/B/x', '--public-url', 'https://crossprobe.example.net/', '--resolve-after', '10m', '--confirm-evaluations', '3'],
+      {},
+    );
+    assert.deepEqual(c.webhooks, [
+      { url: 'https://hooks.example.net/a', format: 'json' },
+      { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' },
+    ]);
+    assert.equal(c.publicUrl, 'https://crossprobe.example.net');
+    assert.deepEqual(c.incidents, { intervalMs: 30_000, resolveAfterMs: 600_000, confirmEvaluations: 3 });
+    assert.throws(() => parseCollectorConfig(['--webhook', 'hooks.example.net'], {}), { message: 'webhook[0] (--webhook, CROSSPROBE_WEBHOOK): must be an http:// or https:// URL (got "hooks.example.net")' });
+    assert.throws(() => parseCollectorConfig(['--confirm-evaluations', '0'], {}), { message: /confirmEvaluations \(--confirm-evaluations, CROSSPROBE_CONFIRM_EVALUATIONS\): must be a whole number from 1 to 100/ });
   });
 
   it('collector config - flags, then environment, then the config file', () => {

@@ -111,6 +111,8 @@ describe('operations API', () => {
     assert.deepEqual(documented, [
       'DELETE /api/v1/targets/{id}',
       'GET /api/v1/agents',
+      'GET /api/v1/incidents',
+      'GET /api/v1/incidents/{id}',
       'GET /api/v1/openapi.json',
       'GET /api/v1/rejects',
       'GET /api/v1/results',

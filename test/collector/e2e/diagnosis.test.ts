@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import Database from 'better-sqlite3';
 import { startDnsServer, type DnsServer } from '../../../lab/dns.js';
 import type { Diagnosis } from '../../../collector/diagnosis/index.js';
@@ -44,6 +44,9 @@ describe('end to end: agents in two regions → NATS → collector → diagnosis
   let collector: CollectorProcess | null = null;
   let api = '';
   let port = 0;
+  // a webhook receiver: every alert the collector POSTs, parsed
+  const alerts: { type: string; target: string; verdict: string; sentence: string }[] = [];
+  let hook: Server | null = null;
 
   before(async () => {
     nats = await NatsServer.start();
@@ -53,11 +56,23 @@ describe('end to end: agents in two regions → NATS → collector → diagnosis
     port = first.port;
     dns = await startDnsServer({ records: { 'shop.test': { A: [...IPS] } } });
 
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const a = JSON.parse(body) as { type: string; incident: { target: string; verdict: string }; summary: string };
+        alerts.push({ type: a.type, target: a.incident.target, verdict: a.incident.verdict, sentence: a.summary });
+        res.end();
+      });
+    });
+    const hookPort = await freePort();
+    await new Promise<void>((resolve) => hook!.listen(hookPort, '127.0.0.1', resolve));
     const listen = await freePort();
     api = `http://127.0.0.1:${listen}`;
     collector = CollectorProcess.start([
       '--nats', nats.url, '--db', db, '--listen', `127.0.0.1:${listen}`,
       '--short-window', '20s', '--long-window', '60s', '--heartbeat-interval', '500ms',
+      '--incident-interval', '1s', '--confirm-evaluations', '2', '--webhook', `http://127.0.0.1:${hookPort}/alerts`,
     ], { CROSSPROBE_API_TOKEN: TOKEN });
     await waitUntil('the collector answers /healthz', async () => (await fetchStatus(`${api}/healthz`)) === 200, 30_000, () => collector?.stderr ?? '');
 
@@ -80,6 +95,8 @@ describe('end to end: agents in two regions → NATS → collector → diagnosis
     await collector?.kill();
     for (const w of webs) await w.close();
     await dns?.close();
+    hook?.closeAllConnections();
+    await new Promise<void>((resolve) => (hook ? hook.close(() => resolve()) : resolve()));
     await nats?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -148,6 +165,14 @@ describe('end to end: agents in two regions → NATS → collector → diagnosis
     const json = await runCli(['diagnose', '--api', api, '--target', 'lb', '--json']);
     assert.equal(json.code, 0, json.stderr);
     assert.equal((JSON.parse(json.stdout) as Diagnosis).verdict, 'lb-node');
+
+    // the confirmed verdict opened an incident, and the webhook heard of it
+    await waitUntil('an open lb-node incident for lb', async () => {
+      const { incidents } = await getJson<{ incidents: { target: string; verdict: string; state: string }[] }>('/api/v1/incidents?target=lb&state=open');
+      return incidents.some((i) => i.verdict === 'lb-node');
+    }, 20_000, () => JSON.stringify(alerts));
+    await waitUntil('the webhook got the opened alert', async () => alerts.some((a) => a.type === 'opened' && a.target === 'lb' && a.verdict === 'lb-node'), 20_000, () => JSON.stringify(alerts));
+    assert.match(alerts.find((a) => a.target === 'lb')!.sentence, /^\[OPENED\] lb: /);
   });
 
   it('e2e - every node answering 502 to both regions is diagnosed origin', async (t) => {

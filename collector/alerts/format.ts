@@ -1,0 +1,52 @@
+import type { IncidentEventType } from '../store/index.js';
+import type { IncidentEvent } from '../incidents/lifecycle.js';
+import { incidentView, type IncidentView } from '../incidents/view.js';
+
+/** The formats a webhook can receive. */
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+const TAGS: Readonly<Record<IncidentEventType, string>> = { opened: 'OPENED', changed: 'CHANGED', reopened: 'REOPENED', resolved: 'RESOLVED' };
+
+/** The body a `json` webhook receives. */
+export interface JsonAlert {
+  readonly type: IncidentEventType;
+  readonly incident: IncidentView;
+  /** The one sentence: "[OPENED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; …". */
+  readonly summary: string;
+  readonly reportUrl: string;
+}
+
+/** The body a Slack incoming webhook receives. */
+export interface SlackAlert {
+  readonly text: string;
+}
+
+/** "[OPENED|CHANGED|REOPENED|RESOLVED] <target>: <finding summary>". */
+export function alertSentence(e: IncidentEvent): string {
+  return `[${TAGS[e.type]}] ${e.incident.target}: ${e.incident.summary}`;
+}
+
+/** Where the operator reads the full diagnosis: `<publicUrl>/api/v1/targets/<id>/diagnosis`. */
+export function reportUrl(publicUrl: string, target: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/targets/${encodeURIComponent(target)}/diagnosis`;
+}
+
+export function jsonAlert(e: IncidentEvent, publicUrl: string): JsonAlert {
+  return { type: e.type, incident: incidentView(e.incident), summary: alertSentence(e), reportUrl: reportUrl(publicUrl, e.incident.target) };
+}
+
+// Slack's mrkdwn treats &, < and > as control characters: they must be sent escaped.
+const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** `{ text: "<sentence>. <reportUrl|report>" }`. */
+export function slackAlert(e: IncidentEvent, publicUrl: string): SlackAlert {
+  const sentence = alertSentence(e);
+  const closed = /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  return { text: `${slackEscape(closed)} <${reportUrl(publicUrl, e.incident.target)}|report>` };
+}
+
+/** The body for a webhook of `format`. */
+export function alertBody(format: WebhookFormat, e: IncidentEvent, publicUrl: string): JsonAlert | SlackAlert {
+  return format === 'slack' ? slackAlert(e, publicUrl) : jsonAlert(e, publicUrl);
+}

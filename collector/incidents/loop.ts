@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import type { Diagnosis } from '../diagnosis/index.js';
+import type { Store } from '../store/index.js';
+import type { Alerts } from '../alerts/index.js';
+import { historyEntry, resolveIncidentOptions, stepLifecycle, type IncidentEvent, type IncidentOptions, type LifecycleState } from './lifecycle.js';
+
+/** What the incident loop needs. */
+export interface IncidentLoopOptions {
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Between the end of one tick and the start of the next. Default 30 s. */
+  readonly intervalMs?: number;
+  /** The diagnosis of a target now (in the collector: `evaluateTarget(store, target, nowMs, windows)`). */
+  readonly evaluate: (target: string, nowMs: number) => Diagnosis | Promise<Diagnosis>;
+  readonly alerts: Alerts;
+  readonly options?: Partial<IncidentOptions>;
+  /** The clock of timer-driven ticks. Default Date.now. */
+  readonly now?: () => number;
+  /** Start ticking on the timer (default true; tests drive `tick` themselves with false). */
+  readonly autoStart?: boolean;
+}
+
+/** What one tick did. */
+export interface TickReport {
+  readonly evaluated: number;
+  /** Targets whose evaluation or persistence threw (logged and skipped). */
+  readonly failed: number;
+  readonly events: readonly IncidentEvent[];
+}
+
+/** A running incident loop. */
+export interface IncidentLoop {
+  /** One pass over every target at `nowMs` (default: the clock). Never rejects. */
+  tick(nowMs?: number): Promise<TickReport>;
+  /** Stops the timer and waits for a tick in progress. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_INCIDENT_INTERVAL_MS = 30_000;
+
+/**
+ * Every `intervalMs`, for every target in the store: evaluate it, run the incident lifecycle, save the
+ * incident with its new history in one transaction, then hand the events to `alerts` (which queues
+ * them: a slow webhook never holds up the loop). A failing target is logged and skipped; the loop
+ * itself never throws. Options are checked here, so bad ones fail at start-up.
+ */
+export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
+  const options = resolveIncidentOptions(o.options);
+  const intervalMs = o.intervalMs ?? DEFAULT_INCIDENT_INTERVAL_MS;
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs: must be above 0 (got ${String(intervalMs)})`);
+  const now = o.now ?? Date.now;
+  const logger = o.logger.child({ component: 'incidents' });
+  // evaluations with a finding while no incident is open, per target (lost on restart: re-confirmed)
+  const pending = new Map<string, number>();
+  let running: Promise<TickReport> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function runTick(nowMs: number): Promise<TickReport> {
+    let targets: string[];
+    try {
+      targets = o.store.listTargets().map((t) => t.target.id);
+    } catch (err) {
+      logger.error({ err }, 'incident tick: cannot list targets');
+      return { evaluated: 0, failed: 0, events: [] };
+    }
+    for (const id of pending.keys()) if (!targets.includes(id)) pending.delete(id);
+    const all: IncidentEvent[] = [];
+    let evaluated = 0;
+    let failed = 0;
+    for (const target of targets) {
+      try {
+        const diagnosis = await o.evaluate(target, nowMs);
+        const prev: LifecycleState = { incident: o.store.latestIncident(target), pending: pending.get(target) ?? 0 };
+        const step = stepLifecycle(prev, diagnosis, nowMs, options);
+        if (step.save && step.state.incident !== null) o.store.recordIncident(step.state.incident, step.events.map(historyEntry));
+        pending.set(target, step.state.pending);
+        evaluated++;
+        for (const e of step.events) {
+          logger.info({ target, incident: e.incident.id, type: e.type, verdict: e.incident.verdict, suspects: e.incident.suspects }, `incident ${e.type}`);
+        }
+        all.push(...step.events);
+      } catch (err) {
+        failed++;
+        logger.error({ err, target }, 'incident tick: target skipped');
+      }
+    }
+    try {
+      if (all.length > 0) o.alerts.notify(all);
+    } catch (err) {
+      logger.error({ err }, 'incident tick: alerts refused the events');
+    }
+    return { evaluated, failed, events: all };
+  }
+
+  function tick(nowMs: number = now()): Promise<TickReport> {
+    // ticks never overlap: a tick asked for during another runs after it
+    const next = (running ?? Promise.resolve()).then(() => runTick(nowMs));
+    const settled = next.catch((err: unknown) => {
+      logger.error({ err }, 'incident tick failed');
+      return { evaluated: 0, failed: 0, events: [] } satisfies TickReport;
+    });
+    running = settled;
+    void settled.then(() => {
+      if (running === settled) running = null;
+    });
+    return settled;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void tick().then(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  if (o.autoStart ?? true) schedule();
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (running !== null) await running;
+    },
+  };
+}

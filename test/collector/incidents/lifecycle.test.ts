@@ -1,0 +1,184 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnosis } from '../../../collector/diagnosis/index.js';
+import {
+  EMPTY_LIFECYCLE_STATE,
+  IncidentOptionsError,
+  resolveIncidentOptions,
+  stepLifecycle,
+  type IncidentOptions,
+  type LifecycleState,
+} from '../../../collector/incidents/index.js';
+import { agentFinding, agentOnly, diagnosis, healthy, lbNode, origin, targetFinding, LB_SUMMARY } from './diagnoses.js';
+
+const T0 = Date.parse('2024-01-01T12:00:00.000Z');
+const OPTS: IncidentOptions = { confirmEvaluations: 2, resolveAfterMs: 10_000 };
+
+interface Want {
+  /** Events emitted over the whole run, as "type verdict suspect-values". */
+  readonly events: readonly string[];
+  /** The incident's state at the end, or null for none. */
+  readonly final: 'open' | 'resolved' | null;
+}
+
+interface Scenario {
+  readonly name: string;
+  /** Evaluations: seconds after T0 and the diagnosis of that evaluation. */
+  readonly steps: readonly (readonly [number, Diagnosis])[];
+  readonly options?: Partial<IncidentOptions>;
+  readonly want: Want;
+}
+
+function run(steps: Scenario['steps'], options: IncidentOptions): { state: LifecycleState; events: string[]; ids: string[] } {
+  let state = EMPTY_LIFECYCLE_STATE;
+  const events: string[] = [];
+  const ids: string[] = [];
+  for (const [s, d] of steps) {
+    const step = stepLifecycle(state, d, T0 + s * 1_000, options);
+    if (!step.save) assert.equal(step.state.incident, state.incident, 'an unsaved step keeps the very same incident');
+    state = step.state;
+    for (const e of step.events) {
+      events.push(`${e.type} ${e.incident.verdict} ${e.incident.suspects.map((x) => x.value).join(',')}`.trim());
+      ids.push(e.incident.id);
+    }
+  }
+  return { state, events, ids };
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'healthy stays quiet', steps: [[0, healthy()], [30, healthy()], [60, healthy()]], want: { events: [], final: null } },
+  { name: 'one bad evaluation does not open (N=2)', steps: [[0, healthy()], [30, lbNode()], [60, healthy()]], want: { events: [], final: null } },
+  { name: 'two bad evaluations in a row open', steps: [[0, lbNode()], [30, lbNode()]], want: { events: ['opened lb-node 203.0.113.7'], final: 'open' } },
+  {
+    name: 'bad evaluations must be consecutive',
+    steps: [[0, lbNode()], [30, healthy()], [60, lbNode()], [90, agentOnly()], [120, lbNode()]],
+    want: { events: [], final: null },
+  },
+  { name: 'N=1 opens on the first bad evaluation', steps: [[0, lbNode()]], options: { confirmEvaluations: 1 }, want: { events: ['opened lb-node 203.0.113.7'], final: 'open' } },
+  { name: 'N=3 needs three', steps: [[0, lbNode()], [30, lbNode()]], options: { confirmEvaluations: 3 }, want: { events: [], final: null } },
+  {
+    name: 'the kind may change while confirming: the incident opens with the latest',
+    steps: [[0, lbNode()], [30, origin()]],
+    want: { events: ['opened origin'], final: 'open' },
+  },
+  {
+    name: 'a kind change is a changed event',
+    steps: [[0, lbNode()], [30, lbNode()], [60, origin()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'changed origin'], final: 'open' },
+  },
+  {
+    name: 'a suspects change is a changed event',
+    steps: [[0, lbNode()], [30, lbNode()], [60, lbNode('203.0.113.8')]],
+    want: { events: ['opened lb-node 203.0.113.7', 'changed lb-node 203.0.113.8'], final: 'open' },
+  },
+  {
+    name: 'a reworded summary with the same verdict and suspects is no event',
+    steps: [[0, lbNode()], [30, lbNode()], [60, lbNode('203.0.113.7', 'shop', '502s from lb-node 203.0.113.7 seen from 3/4 regions')]],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'suspects in another order are the same suspects',
+    steps: [
+      [0, diagnosis([targetFinding('routing', [{ dimension: 'region', value: 'a' }, { dimension: 'region', value: 'b' }])])],
+      [30, diagnosis([targetFinding('routing', [{ dimension: 'region', value: 'a' }, { dimension: 'region', value: 'b' }])])],
+      [60, diagnosis([targetFinding('routing', [{ dimension: 'region', value: 'b' }, { dimension: 'region', value: 'a' }])])],
+    ],
+    want: { events: ['opened routing a,b'], final: 'open' },
+  },
+  {
+    name: 'healthy for less than the resolve time stays open',
+    steps: [[0, lbNode()], [30, lbNode()], [60, healthy()], [65, healthy()], [69, healthy()]],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'healthy for the resolve time resolves',
+    steps: [[0, lbNode()], [30, lbNode()], [60, healthy()], [65, healthy()], [70, healthy()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7'], final: 'resolved' },
+  },
+  {
+    name: 'a bad evaluation restarts the healthy clock',
+    steps: [[0, lbNode()], [30, lbNode()], [60, healthy()], [68, lbNode()], [69, healthy()], [75, healthy()]],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  { name: 'an agent-only verdict never opens', steps: [[0, agentOnly()], [30, agentOnly()], [60, agentOnly()]], want: { events: [], final: null } },
+  {
+    name: 'an agent-only verdict counts as healthy for an open incident',
+    steps: [[0, lbNode()], [30, lbNode()], [60, agentOnly()], [90, agentOnly()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7'], final: 'resolved' },
+  },
+  {
+    name: 'an agent finding ranked first does not hide the target finding behind it',
+    steps: [
+      [0, diagnosis([agentFinding(), targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }], LB_SUMMARY)])],
+      [30, diagnosis([agentFinding(), targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }], LB_SUMMARY)])],
+    ],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'the same kind back within the resolve time re-opens the incident (flapping)',
+    steps: [[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()], [52, lbNode()], [55, lbNode()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7', 'reopened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'the same kind back after the resolve time is a new incident',
+    steps: [[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()], [59, lbNode()], [61, lbNode()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7', 'opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'another kind back within the resolve time is a new incident',
+    steps: [[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()], [52, origin()], [55, origin()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7', 'opened origin'], final: 'open' },
+  },
+];
+
+describe('incident lifecycle', () => {
+  for (const s of SCENARIOS) {
+    it(`lifecycle - ${s.name}`, () => {
+      const { state, events } = run(s.steps, { ...OPTS, ...s.options });
+      assert.deepEqual(events, s.want.events);
+      assert.equal(state.incident?.state ?? null, s.want.final);
+    });
+  }
+
+  it('lifecycle - an opened incident carries the finding, its id and times', () => {
+    const { state, ids } = run([[0, lbNode()], [30, lbNode()]], OPTS);
+    const i = state.incident!;
+    assert.deepEqual(
+      { id: i.id, target: i.target, verdict: i.verdict, suspects: i.suspects, summary: i.summary, openedAtMs: i.openedAtMs, resolvedAtMs: i.resolvedAtMs, reopens: i.reopens },
+      { id: `shop-${T0 + 30_000}`, target: 'shop', verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }], summary: LB_SUMMARY, openedAtMs: T0 + 30_000, resolvedAtMs: null, reopens: 0 },
+    );
+    assert.deepEqual(ids, [i.id]);
+    assert.equal(i.lastDiagnosis.verdict, 'lb-node');
+  });
+
+  it('lifecycle - a change keeps the incident id and takes the new summary', () => {
+    const { state, ids } = run([[0, lbNode()], [30, lbNode()], [60, origin()]], OPTS);
+    assert.equal(ids[0], ids[1]);
+    assert.equal(state.incident!.summary, '502s from every node in every region: the origin');
+    assert.equal(state.incident!.openedAtMs, T0 + 30_000);
+  });
+
+  it('lifecycle - a re-opened incident keeps its id and counts the re-open', () => {
+    const { state, ids } = run([[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()], [52, lbNode()], [55, lbNode()]], OPTS);
+    assert.equal(new Set(ids).size, 1);
+    assert.equal(state.incident!.reopens, 1);
+    assert.equal(state.incident!.resolvedAtMs, null);
+  });
+
+  it('lifecycle - a resolved incident stays quiet while the target is healthy', () => {
+    const { state } = run([[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()]], OPTS);
+    const step = stepLifecycle(state, healthy(), T0 + 600_000, OPTS);
+    assert.equal(step.save, false);
+    assert.deepEqual(step.events, []);
+    assert.equal(step.state.incident, state.incident);
+  });
+
+  it('lifecycle options - defaults are 2 evaluations and 5 minutes; bad values are refused with the field named', () => {
+    assert.deepEqual(resolveIncidentOptions(), { confirmEvaluations: 2, resolveAfterMs: 300_000 });
+    assert.throws(() => resolveIncidentOptions({ confirmEvaluations: 0 }), {
+      name: 'IncidentOptionsError',
+      message: 'confirmEvaluations: must be an integer of at least 1 (got 0)',
+    });
+    assert.throws(() => resolveIncidentOptions({ resolveAfterMs: -1 }), (err: unknown) => err instanceof IncidentOptionsError && /^resolveAfterMs:/.test(err.message));
+  });
+});

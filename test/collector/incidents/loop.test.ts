@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTarget } from '../../../proto/index.js';
+import { openStore, type ResultRecord, type Store } from '../../../collector/store/index.js';
+import { evaluateTarget } from '../../../collector/evaluate.js';
+import { createAlerts, type Alerts } from '../../../collector/alerts/index.js';
+import { startIncidentLoop, type IncidentLoop } from '../../../collector/incidents/index.js';
+import type { Diagnosis } from '../../../collector/diagnosis/index.js';
+import { fakeRecord } from '../../helpers/collector-fixtures.js';
+import { memoryLogger } from '../../helpers/logger.js';
+import { TempDir } from '../../helpers/collector-store.js';
+import { WebhookServer, type Answer } from '../alerts/webhook-server.js';
+import { lbNode, origin } from './diagnoses.js';
+
+const REGIONS = ['eu-west', 'us-east', 'ap-south'];
+const IPS = ['127.0.0.31', '127.0.0.32', '127.0.0.33'];
+const T0 = Date.parse('2024-01-01T12:00:00.000Z');
+const WINDOWS = { shortWindowMs: 60_000, longWindowMs: 120_000 };
+
+/** Every region probes every IP every 10 s over [fromMs, toMs); IP `bad` (if any) answers 502. */
+function rounds(target: string, fromMs: number, toMs: number, bad: string | null): ResultRecord[] {
+  const out: ResultRecord[] = [];
+  for (let t = fromMs; t < toMs; t += 10_000) {
+    for (const region of REGIONS) {
+      for (const ip of IPS) {
+        out.push(fakeRecord({ target, region, agent: `${region}-1`, ip, startedAtMs: t, failure: ip === bad ? 'HTTP_STATUS' : null, identity: {} }, t + 100));
+      }
+    }
+  }
+  return out;
+}
+
+interface JsonBody {
+  type: string;
+  incident: { id: string; target: string; state: string; verdict: string; suspects: { dimension: string; value: string }[] };
+  summary: string;
+  reportUrl: string;
+}
+
+describe('incident loop', () => {
+  let dir: TempDir;
+  let store: Store;
+  let server: WebhookServer | null = null;
+  let alerts: Alerts | null = null;
+  let loop: IncidentLoop | null = null;
+  beforeEach(() => {
+    dir = new TempDir();
+    store = openStore(dir.file());
+  });
+  afterEach(async () => {
+    await loop?.stop();
+    await alerts?.close();
+    await server?.close();
+    store.close();
+    dir.dispose();
+    loop = alerts = server = null;
+  });
+
+  async function webhooks(answer: (n: number) => Answer, timeoutMs = 5_000): Promise<{ server: WebhookServer; alerts: Alerts }> {
+    server = await WebhookServer.start(answer);
+    alerts = createAlerts({ webhooks: [{ url: server.url(), format: 'json' }], publicUrl: 'http://collector.test:8080', logger: memoryLogger().logger, timeoutMs, maxAttempts: 1 });
+    return { server, alerts };
+  }
+
+  it('incident loop - an lb-node fault opens an incident after 2 ticks, healthy results resolve it; both are posted', async () => {
+    const { server, alerts } = await webhooks(() => 200);
+    const log = memoryLogger();
+    store.putTarget(parseTarget({ id: 'shop', url: 'http://shop.test/' }), T0 - 600_000);
+    store.insertResults(rounds('shop', T0 - 180_000, T0, '127.0.0.32'));
+    loop = startIncidentLoop({
+      store,
+      logger: log.logger,
+      evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, WINDOWS),
+      alerts,
+      options: { confirmEvaluations: 2, resolveAfterMs: 30_000 },
+      autoStart: false,
+    });
+
+    const first = await loop.tick(T0);
+    assert.deepEqual(first, { evaluated: 1, failed: 0, events: [] }, 'one bad evaluation is not confirmed');
+    assert.equal(store.latestIncident('shop'), null);
+
+    const second = await loop.tick(T0 + 5_000);
+    assert.deepEqual(second.events.map((e) => e.type), ['opened']);
+    const opened = store.latestIncident('shop');
+    assert.ok(opened);
+    assert.equal(opened.state, 'open');
+    assert.equal(opened.verdict, 'lb-node');
+    assert.deepEqual(opened.suspects, [{ dimension: 'ip', value: '127.0.0.32' }]);
+    await alerts.idle();
+    const body = server.received[0]?.body as JsonBody;
+    assert.equal(body.type, 'opened');
+    assert.equal(body.incident.id, opened.id);
+    assert.equal(body.incident.verdict, 'lb-node');
+    assert.match(body.summary, /^\[OPENED\] shop: .*127\.0\.0\.32/);
+    assert.equal(body.reportUrl, 'http://collector.test:8080/api/v1/targets/shop/diagnosis');
+    assert.ok(log.lines.some((l) => l.msg === 'incident opened' && l.target === 'shop' && l.incident === opened.id));
+
+    // the node is fixed: from T0 on every probe succeeds; the failures leave the 2-minute window
+    store.insertResults(rounds('shop', T0, T0 + 300_000, null));
+    await loop.tick(T0 + 60_000); // still failures in the window
+    assert.equal(store.latestIncident('shop')?.state, 'open');
+    const healthyFrom = T0 + 130_000;
+    assert.deepEqual((await loop.tick(healthyFrom)).events, [], 'healthy, not yet for the resolve time');
+    assert.deepEqual((await loop.tick(healthyFrom + 20_000)).events, [], 'healthy for less than the resolve time');
+    const resolvedTick = await loop.tick(healthyFrom + 30_000);
+    assert.deepEqual(resolvedTick.events.map((e) => e.type), ['resolved']);
+    const resolved = store.getIncident(opened.id);
+    assert.equal(resolved?.state, 'resolved');
+    assert.equal(resolved?.resolvedAtMs, healthyFrom + 30_000);
+    assert.deepEqual(store.incidentHistory(opened.id).map((e) => e.type), ['opened', 'resolved']);
+
+    await alerts.idle();
+    assert.deepEqual(server.received.map((r) => (r.body as JsonBody).type), ['opened', 'resolved']);
+    const last = server.received[1]!.body as JsonBody;
+    assert.equal(last.incident.state, 'resolved');
+    assert.match(last.summary, /^\[RESOLVED\] shop: /);
+    assert.deepEqual(alerts.stats(), { sent: 2, failed: 0, dropped: 0, queued: 0, retries: 0 });
+  });
+
+  // the timeout turns a regression (a tick awaiting the webhook) into a failure instead of a hang
+  it('incident loop - a webhook that hangs never holds up a tick', { timeout: 20_000 }, async () => {
+    const { server, alerts } = await webhooks(() => 'hang', 60_000);
+    store.putTarget(parseTarget({ id: 'shop', url: 'http://shop.test/' }), T0);
+    const script: Diagnosis[] = [lbNode(), origin()];
+    loop = startIncidentLoop({ store, logger: memoryLogger().logger, evaluate: () => script.shift() ?? origin(), alerts, options: { confirmEvaluations: 1 }, autoStart: false });
+
+    assert.deepEqual((await loop.tick(T0)).events.map((e) => e.type), ['opened']);
+    await server.arrived(1); // the "opened" alert is now held by the server, unanswered
+    const report = await loop.tick(T0 + 30_000);
+    // the tick resolved while the first webhook request is still held open by its handler
+    assert.equal(server.held, 1);
+    assert.deepEqual(report.events.map((e) => e.type), ['changed']);
+    assert.deepEqual(store.incidentHistory(store.latestIncident('shop')!.id).map((e) => e.type), ['opened', 'changed']);
+    assert.deepEqual(alerts.stats(), { sent: 0, failed: 0, dropped: 0, queued: 2, retries: 0 }, 'one in flight, one waiting');
+  });
+
+  it('incident loop - a target whose evaluation throws is logged and skipped; the others go on', async () => {
+    const { alerts } = await webhooks(() => 200);
+    const log = memoryLogger();
+    store.putTarget(parseTarget({ id: 'api', url: 'http://api.test/' }), T0);
+    store.putTarget(parseTarget({ id: 'shop', url: 'http://shop.test/' }), T0);
+    loop = startIncidentLoop({
+      store,
+      logger: log.logger,
+      evaluate: (target) => {
+        if (target === 'api') throw new Error('classifier bug');
+        return lbNode('203.0.113.7', target);
+      },
+      alerts,
+      options: { confirmEvaluations: 1 },
+      autoStart: false,
+    });
+    const report = await loop.tick(T0);
+    assert.equal(report.evaluated, 1);
+    assert.equal(report.failed, 1);
+    assert.deepEqual(report.events.map((e) => `${e.type} ${e.incident.target}`), ['opened shop']);
+    const err = log.lines.find((l) => l.msg === 'incident tick: target skipped');
+    assert.equal(err?.target, 'api');
+    assert.equal((err?.err as { message?: string } | undefined)?.message, 'classifier bug');
+  });
+
+  it('incident loop - the timer ticks on its own until stopped', async () => {
+    const { alerts } = await webhooks(() => 200);
+    store.putTarget(parseTarget({ id: 'shop', url: 'http://shop.test/' }), T0);
+    let evaluations = 0;
+    let reached!: () => void;
+    const twice = new Promise<void>((resolve) => (reached = resolve));
+    loop = startIncidentLoop({
+      store,
+      logger: memoryLogger().logger,
+      intervalMs: 5,
+      evaluate: (target) => {
+        if (++evaluations === 2) reached();
+        return lbNode('203.0.113.7', target);
+      },
+      alerts,
+      now: () => T0 + evaluations * 1_000,
+    });
+    await twice;
+    await loop.stop();
+    const after = evaluations;
+    assert.ok(store.latestIncident('shop'), 'two timer ticks confirmed the incident');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(evaluations, after, 'no tick after stop');
+  });
+
+  it('incident loop - bad options fail at start-up', () => {
+    const alerts = createAlerts({ webhooks: [], publicUrl: 'http://c', logger: memoryLogger().logger });
+    assert.throws(
+      () => startIncidentLoop({ store, logger: memoryLogger().logger, evaluate: () => origin(), alerts, options: { confirmEvaluations: 1.5 }, autoStart: false }),
+      { message: 'confirmEvaluations: must be an integer of at least 1 (got 1.5)' },
+    );
+  });
+});
