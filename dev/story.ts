@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultSpec } from '../lab/index.js';
 import type { Fleet } from './fleet.js';
 
@@ -83,15 +84,7 @@ export async function playStory(fleet: Fleet, steps: readonly Step[], speed: num
   return outcomes;
 }
 
+/** Waits `ms`, or less when `signal` aborts (never rejects). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { KV, KvEntry, NatsConnection, QueuedIterator } from 'nats';
 import type { Logger } from 'pino';
 import { TARGETS_BUCKET, targetFromWire, type Target } from '../../proto/index.js';
@@ -53,15 +54,7 @@ function apply(e: KvEntry, events: KvTargetEvents, logger: Logger): void {
   }
 }
 
+/** Waits `ms`, or less when `signal` aborts (never rejects). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -3,17 +3,10 @@ import { encodeResult, pb, resultId, resultsSubject, failureToWire, type Failure
 import { resultFromWire } from '../../collector/ingest/index.js';
 import type { ResultRecord } from '../../collector/store/index.js';
 
-/** A deterministic pseudo-random generator (mulberry32), so failing data can be reproduced. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../lab/faults.js';
+
+/** A deterministic pseudo-random generator (the lab's mulberry32), so failing data can be reproduced. */
+export { rng };
 
 export interface FakeResultOptions {
   readonly target?: string;

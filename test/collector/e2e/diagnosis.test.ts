@@ -170,8 +170,8 @@ describe('end to end: agents in two regions → NATS → collector → diagnosis
     await waitUntil('an open lb-node incident for lb', async () => {
       const { incidents } = await getJson<{ incidents: { target: string; verdict: string; state: string }[] }>('/api/v1/incidents?target=lb&state=open');
       return incidents.some((i) => i.verdict === 'lb-node');
-    }, 20_000, () => JSON.stringify(alerts));
-    await waitUntil('the webhook got the opened alert', async () => alerts.some((a) => a.type === 'opened' && a.target === 'lb' && a.verdict === 'lb-node'), 20_000, () => JSON.stringify(alerts));
+    }, 45_000, () => JSON.stringify(alerts));
+    await waitUntil('the webhook got the opened alert', async () => alerts.some((a) => a.type === 'opened' && a.target === 'lb' && a.verdict === 'lb-node'), 45_000, () => JSON.stringify(alerts));
     assert.match(alerts.find((a) => a.target === 'lb')!.sentence, /^\[OPENED\] lb: /);
   });
 
