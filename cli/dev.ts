@@ -47,7 +47,7 @@ export async function devCommand(argv: string[]): Promise<number> {
     say('');
     say(`API          ${fleet.api}/api/v1/targets`);
     say(`diagnosis    ${fleet.api}/api/v1/targets/${fleet.target}/diagnosis`);
-    say(`             crossprobe diagnose --api ${fleet.api} --target ${fleet.target}`);
+    say(`             ./bin/crossprobe diagnose --api ${fleet.api} --target ${fleet.target}`);
     say(`agents       ${fleet.api}/api/v1/agents      metrics ${fleet.api}/metrics`);
     say(`Ctrl-C stops everything.`);
     say('');
