@@ -12,7 +12,7 @@ interface Command {
 const notYet = (what: string): Command => ({
   summary: `${what} (not in this version yet)`,
   run: async () => {
-    process.stderr.write(`crossprobe: ${what} is not in this version yet; it comes with the collector (see README.md).\n`);
+    process.stderr.write(`crossprobe: ${what} is not in this version yet; meanwhile GET /api/v1/targets/:id/diagnosis has the verdict and its evidence.\n`);
     return 2;
   },
 });
