@@ -1,5 +1,6 @@
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
 import type Database from 'better-sqlite3';
+import type { Observation } from '../diagnosis/index.js';
 import type { Db } from './db.js';
 import { StoreError, STORE_ERROR_CODES } from './errors.js';
 
@@ -71,21 +72,8 @@ export interface ResultPage {
   readonly nextCursor: string | null;
 }
 
-/** One result shaped for the classifier (structurally the diagnosis' `Observation`). */
-export interface ObservationRow {
-  readonly atMs: number;
-  readonly region: string;
-  readonly agent: string;
-  readonly ip: string;
-  readonly identity: Readonly<Record<string, string>>;
-  readonly ok: boolean;
-  readonly failure: FailureCode | null;
-  readonly status: number | null;
-  readonly provenance: ProvenanceName | null;
-  readonly firstByteMs: number | null;
-  readonly totalMs: number | null;
-  readonly resultId: string;
-}
+/** One result shaped for the classifier: the diagnosis' own `Observation`. */
+export type ObservationRow = Observation;
 
 /** An agent's failed / total results over a window. */
 export interface AgentFailureRate {
