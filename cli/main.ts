@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { ConfigError } from '../proto/index.js';
 import { VERSION } from '../agent/version.js';
 import { agentCommand } from './agent.js';
+import { exitWith, runCommand } from './run.js';
 
 /** One crossprobe subcommand: returns the process exit code. */
 interface Command {
@@ -64,23 +64,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`crossprobe: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  try {
-    return await cmd.run(rest);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`crossprobe ${name}: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  return runCommand(name, () => cmd.run(rest));
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`crossprobe: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+exitWith(main(process.argv.slice(2)));
