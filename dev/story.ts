@@ -60,6 +60,7 @@ export async function playStory(fleet: Fleet, steps: readonly Step[], speed: num
     let verdict = 'unknown';
     while (Date.now() < end && !signal.aborted) {
       await sleep(2_000, signal);
+      if (signal.aborted) break; // Ctrl-C: the fleet (which got it too) is going away
       let d: DiagnosisJson;
       try {
         d = await fleet.get<DiagnosisJson>(`/api/v1/targets/${fleet.target}/diagnosis`);
