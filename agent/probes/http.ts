@@ -183,8 +183,14 @@ async function probeAddress(round: Round, url: URL, address: ResolvedAddress): P
   } finally {
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', onShutdown);
-    connector.destroy();
-    await client.destroy().catch(() => undefined);
+    if (state.bodyDoneAt !== null && !state.stoppedBy) {
+      // the exchange is over: a graceful close ends the connection without undici building a
+      // ClientDestroyedError (stack capture and all) on every probe
+      await client.close().catch(() => undefined);
+    } else {
+      connector.destroy();
+      await client.destroy().catch(() => undefined);
+    }
   }
   return buildResult(round, id, address, state, connector.trace, performance.now());
 }

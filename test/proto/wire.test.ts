@@ -113,3 +113,13 @@ test('wire - proto/gen is what `npm run proto` generates from proto/crossprobe.p
     assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(repoRoot, 'proto', 'gen', f), 'utf8'), `proto/gen/${f} is stale: run npm run proto`);
   }
 });
+
+test('ids - result ids are UUIDv7: time-ordered by their ms prefix, version 7, RFC variant, unique', async () => {
+  const { resultId } = await import('../../proto/index.js');
+  const id = resultId(1_763_776_000_123);
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(parseInt(id.replace(/-/g, '').slice(0, 12), 16), 1_763_776_000_123);
+  assert.ok(resultId(1_000) < resultId(2_000), 'a later ms sorts later');
+  const many = new Set(Array.from({ length: 50_000 }, () => resultId(5)));
+  assert.equal(many.size, 50_000, 'no collision within one millisecond');
+});
