@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore, type Store, type StoreOptions } from '../../collector/store/index.js';
 
@@ -23,4 +24,31 @@ export function tempStore(dir: TempDir, name?: string, opts?: StoreOptions): Sto
 /** A second, independent read connection to a store file: assertions check what is on disk. */
 export function readDb(path: string): Database.Database {
   return new Database(path, { readonly: true, fileMustExist: true });
+}
+
+/**
+ * For a whole suite: a store on a fresh temp file, opened in `before`, closed and removed in `after`.
+ * Read `fixture.store` inside tests (it exists once the hooks ran).
+ */
+export function suiteStore(): { readonly store: Store; readonly dir: TempDir } {
+  let dir: TempDir | null = null;
+  let store: Store | null = null;
+  before(() => {
+    dir = new TempDir();
+    store = tempStore(dir);
+  });
+  after(() => {
+    store?.close();
+    dir?.dispose();
+  });
+  return {
+    get store(): Store {
+      if (!store) throw new Error('suiteStore: used before its before() hook ran');
+      return store;
+    },
+    get dir(): TempDir {
+      if (!dir) throw new Error('suiteStore: used before its before() hook ran');
+      return dir;
+    },
+  };
 }

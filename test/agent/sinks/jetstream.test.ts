@@ -5,24 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
-import { pino, type Logger } from 'pino';
 import { createJetStreamSink, type ResultSink } from '../../../agent/sinks/index.js';
 import { decodeResult, ensureResultsStream, resultId, resultsSubject, RESULTS_STREAM, type ProbeResult } from '../../../proto/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
+import { memoryLogger } from '../../helpers/logger.js';
 
 const SUBJECT = resultsSubject('eu-central', 'fra-1');
 
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
-  return { logger, lines };
-}
 
 /** `roundAtMs` carries the submission index, so order can be checked after decoding. */
 function makeResult(i: number): ProbeResult {
@@ -102,7 +91,7 @@ function indexes(results: ProbeResult[]): number[] {
 test('jetstream sink - publishes every result exactly once, in submission order, without touching the spool', async (t) => {
   const { nc, jsm, spoolDir } = await setup(t);
   await ensureResultsStream(jsm);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   const sink = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger, maxInFlight: 64 });
   t.after(() => sink.close(0));
 
@@ -124,7 +113,7 @@ test('jetstream sink - publishes every result exactly once, in submission order,
 test('jetstream sink - results submitted while the server restarts arrive exactly once, spooled ones in order', async (t) => {
   const { server, nc, jsm, spoolDir } = await setup(t);
   await ensureResultsStream(jsm);
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const sink = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 16 << 20, logger, publishTimeoutMs: 1000 });
   t.after(() => sink.close(0));
 
@@ -172,7 +161,7 @@ test('jetstream sink - results submitted while the server restarts arrive exactl
 test('jetstream sink - close() spools what is in flight, and a new sink replays that spool exactly once', async (t) => {
   const { server, nc, jsm: jsm1, spoolDir } = await setup(t);
   await ensureResultsStream(jsm1);
-  const first = captureLogger();
+  const first = memoryLogger();
   // acks that never come would take 10 s: close() must not wait for them past its deadline
   const sink1 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: first.logger, publishTimeoutMs: 10_000 });
   t.after(() => sink1.close(0));
@@ -192,7 +181,7 @@ test('jetstream sink - close() spools what is in flight, and a new sink replays 
   await server.start();
   const nc2 = await reconnecting(server);
   t.after(() => nc2.close());
-  const second = captureLogger();
+  const second = memoryLogger();
   const sink2 = await createJetStreamSink({ nc: nc2, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: second.logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 100);
@@ -209,7 +198,7 @@ test('jetstream sink - close() spools what is in flight, and a new sink replays 
 
 test('jetstream sink - results submitted while the stream is missing are delivered once it exists', async (t) => {
   const { jsm, nc, spoolDir } = await setup(t);
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const sink = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger });
   t.after(() => sink.close(0));
 
@@ -241,7 +230,7 @@ test('jetstream sink - results submitted while the stream is missing are deliver
 
 test('jetstream sink - a result sent twice, through the spool or directly, is stored once (Nats-Msg-Id)', async (t) => {
   const { jsm, nc, spoolDir } = await setup(t);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   const sink = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger });
   t.after(() => sink.close(0));
   const [a, b] = [makeResult(0), makeResult(1)];
@@ -258,7 +247,7 @@ test('jetstream sink - a result sent twice, through the spool or directly, is st
 
 test('jetstream sink - past spoolMaxBytes the oldest results are dropped and counted, the newest delivered', async (t) => {
   const { jsm, nc, spoolDir } = await setup(t);
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const sink = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 4096, logger });
   t.after(() => sink.close(0));
 
@@ -282,7 +271,7 @@ test('jetstream sink - past spoolMaxBytes the oldest results are dropped and cou
 
 test('jetstream sink - a torn record at the end of the spool is skipped with a log line, the rest delivered', async (t) => {
   const { jsm, nc, spoolDir } = await setup(t);
-  const sink1 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: captureLogger().logger });
+  const sink1 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: memoryLogger().logger });
   t.after(() => sink1.close(0));
   const submitted = Array.from({ length: 50 }, (_, i) => makeResult(i));
   for (const r of submitted) sink1.submit(r);
@@ -295,7 +284,7 @@ test('jetstream sink - a torn record at the end of the spool is skipped with a l
   const last = join(spoolDir, segs[0]!);
   truncateSync(last, statSync(last).size - 7);
 
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const sink2 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 49);
@@ -313,7 +302,7 @@ test('jetstream sink - a torn record at the end of the spool is skipped with a l
 
 test('jetstream sink - bad options are refused at creation', async (t) => {
   const { nc, spoolDir } = await setup(t);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   await assert.rejects(createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger, maxInFlight: 0 }), {
     name: 'RangeError',
     message: 'maxInFlight must be a positive integer, got 0',

@@ -3,20 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
 import { Spool, SPOOL_MAGIC } from '../../../agent/sinks/index.js';
+import { memoryLogger } from '../../helpers/logger.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
-  return { logger, lines };
-}
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossprobe-spool-'));
@@ -45,7 +34,7 @@ function segmentFiles(dir: string): string[] {
 
 test('spool - appends, reads and acks in order across segments, deleting acked segments', async (t) => {
   const dir = tempDir(t);
-  const spool = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 200, logger: captureLogger().logger });
+  const spool = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 200, logger: memoryLogger().logger });
   t.after(() => spool.close().catch(() => undefined));
   for (let i = 0; i < 50; i += 5) await spool.append([rec(i), rec(i + 1), rec(i + 2), rec(i + 3), rec(i + 4)]);
   assert.equal(spool.depth, 50);
@@ -78,7 +67,7 @@ test('spool - appends, reads and acks in order across segments, deleting acked s
 
 test('spool - reopening resumes after the last ack and keeps the order', async (t) => {
   const dir = tempDir(t);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   const first = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 150, logger });
   await first.append(Array.from({ length: 30 }, (_, i) => rec(i)));
   const read = await first.read(12);
@@ -95,7 +84,7 @@ test('spool - reopening resumes after the last ack and keeps the order', async (
 
 test('spool - a cursor left behind by a crash never marks records of a new segment as acked', async (t) => {
   const dir = tempDir(t);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   // the last run acked and deleted segment 5 through offset 23 (one record), then crashed
   writeFileSync(join(dir, 'cursor.json'), JSON.stringify({ segment: 5, offset: 23 }));
   const crashed = await Spool.open({ dir, maxBytes: 1_000_000, logger });
@@ -112,7 +101,7 @@ test('spool - a cursor left behind by a crash never marks records of a new segme
 
 test('spool - a torn record at the end of a segment is skipped with a log line, the rest is read', async (t) => {
   const dir = tempDir(t);
-  const first = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 90, logger: captureLogger().logger });
+  const first = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 90, logger: memoryLogger().logger });
   // 4 + 4 × (8 + 11) = 80 bytes (a fifth would make 99 > 90): four records a segment, five segments
   for (let i = 0; i < 20; i++) await first.append([rec(i)]);
   await first.close();
@@ -124,7 +113,7 @@ test('spool - a torn record at the end of a segment is skipped with a log line, 
   // … and of a record header at the end of the last segment
   appendFileSync(join(dir, segs[4]!), Buffer.from([0, 0, 0]));
 
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const spool = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 90, logger });
   t.after(() => spool.close().catch(() => undefined));
   const torn = lines.filter((l) => l.msg.includes('torn record'));
@@ -140,7 +129,7 @@ test('spool - a torn record at the end of a segment is skipped with a log line, 
 
 test('spool - a checksum mismatch ends the segment like a torn record', async (t) => {
   const dir = tempDir(t);
-  const first = await Spool.open({ dir, maxBytes: 1_000_000, logger: captureLogger().logger });
+  const first = await Spool.open({ dir, maxBytes: 1_000_000, logger: memoryLogger().logger });
   await first.append([rec(0), rec(1), rec(2)]);
   await first.close();
   const [seg] = segmentFiles(dir);
@@ -151,7 +140,7 @@ test('spool - a checksum mismatch ends the segment like a torn record', async (t
   buf[size - 1] = buf[size - 1]! ^ 0xff;
   writeFileSync(path, buf);
 
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const spool = await Spool.open({ dir, maxBytes: 1_000_000, logger });
   t.after(() => spool.close().catch(() => undefined));
   assert.deepEqual(names(await spool.read(10)), range(0, 2));
@@ -160,7 +149,7 @@ test('spool - a checksum mismatch ends the segment like a torn record', async (t
 
 test('spool - past maxBytes whole oldest segments are dropped and counted exactly, newest kept', async (t) => {
   const dir = tempDir(t);
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   // a record is 8 + 92 = 100 bytes; a segment 4 + 2 × 100 = 204 bytes (a third would pass 250)
   const spool = await Spool.open({ dir, maxBytes: 1000, segmentBytes: 250, logger });
   t.after(() => spool.close().catch(() => undefined));
@@ -189,7 +178,7 @@ test('spool - a file that is not a segment is left alone; a header-less new segm
   const dir = tempDir(t);
   writeFileSync(join(dir, '000000000003.seg'), 'not a spool');
   writeFileSync(join(dir, '000000000004.seg'), SPOOL_MAGIC.subarray(0, 2));
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = memoryLogger();
   const spool = await Spool.open({ dir, maxBytes: 1_000_000, logger });
   t.after(() => spool.close().catch(() => undefined));
   assert.equal(spool.depth, 0);
@@ -203,7 +192,7 @@ test('spool - a file that is not a segment is left alone; a header-less new segm
 
 test('spool - configuration errors are thrown at open', async (t) => {
   const dir = tempDir(t);
-  const { logger } = captureLogger();
+  const { logger } = memoryLogger();
   await assert.rejects(Spool.open({ dir, maxBytes: 0, logger }), { name: 'RangeError', message: 'spool maxBytes must be a positive integer, got 0' });
   await assert.rejects(Spool.open({ dir, maxBytes: 100, segmentBytes: 2, logger }), {
     name: 'RangeError',

@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTarget } from '../../../proto/index.js';
-import { MAX_REJECT_BYTES, type AgentHeartbeat, type Store } from '../../../collector/store/index.js';
-import { TempDir, tempStore } from '../../helpers/collector-store.js';
+import { MAX_REJECT_BYTES, type AgentHeartbeat } from '../../../collector/store/index.js';
+import { suiteStore } from '../../helpers/collector-store.js';
 
 const heartbeat = (over: Partial<AgentHeartbeat> = {}): AgentHeartbeat => ({
   region: 'eu-west', agent: 'a1', version: '0.1.0', receivedAtMs: 1_000, sentAtMs: 990, startedAtMs: 10, targets: 3,
@@ -12,36 +12,27 @@ const heartbeat = (over: Partial<AgentHeartbeat> = {}): AgentHeartbeat => ({
 });
 
 describe('store tables', () => {
-  let dir: TempDir;
-  let store: Store;
-  before(() => {
-    dir = new TempDir();
-    store = tempStore(dir);
-  });
-  after(() => {
-    store.close();
-    dir.dispose();
-  });
+  const fx = suiteStore();
 
   it('targets - put, get, list and delete round-trip the normalized target', () => {
     const shop = parseTarget({ id: 'shop', url: 'https://shop.example.com/health', interval: '30s', identity: [{ header: 'cf-ray', pattern: '-(\\w+)$', name: 'pop' }] });
-    assert.deepEqual(store.putTarget(shop, 100), { created: true });
-    assert.deepEqual(store.getTarget('shop'), { target: shop, createdAtMs: 100, updatedAtMs: 100 });
+    assert.deepEqual(fx.store.putTarget(shop, 100), { created: true });
+    assert.deepEqual(fx.store.getTarget('shop'), { target: shop, createdAtMs: 100, updatedAtMs: 100 });
     const changed = parseTarget({ id: 'shop', url: 'https://shop.example.com/health', interval: '10s' });
-    assert.deepEqual(store.putTarget(changed, 200), { created: false });
-    assert.deepEqual(store.getTarget('shop'), { target: changed, createdAtMs: 100, updatedAtMs: 200 });
-    store.putTarget(parseTarget({ id: 'api', url: 'http://api.example.com/' }), 300);
-    assert.deepEqual(store.listTargets().map((t) => t.target.id), ['api', 'shop']);
-    assert.equal(store.deleteTarget('shop'), true);
-    assert.equal(store.deleteTarget('shop'), false);
-    assert.equal(store.getTarget('shop'), null);
+    assert.deepEqual(fx.store.putTarget(changed, 200), { created: false });
+    assert.deepEqual(fx.store.getTarget('shop'), { target: changed, createdAtMs: 100, updatedAtMs: 200 });
+    fx.store.putTarget(parseTarget({ id: 'api', url: 'http://api.example.com/' }), 300);
+    assert.deepEqual(fx.store.listTargets().map((t) => t.target.id), ['api', 'shop']);
+    assert.equal(fx.store.deleteTarget('shop'), true);
+    assert.equal(fx.store.deleteTarget('shop'), false);
+    assert.equal(fx.store.getTarget('shop'), null);
   });
 
   it('agents - a heartbeat creates the row and the next one replaces it', () => {
-    store.upsertHeartbeat(heartbeat());
-    store.upsertHeartbeat(heartbeat({ region: 'us-east' }));
-    store.upsertHeartbeat(heartbeat({ receivedAtMs: 6_000, resultsPublished: 50, controls: [{ url: 'https://example.com/', ok: false, failure: 'CONNECT_TIMEOUT', checkedAtMs: 5_900, consecutiveFailures: 3, totalMs: null }] }));
-    const agents = store.listAgents();
+    fx.store.upsertHeartbeat(heartbeat());
+    fx.store.upsertHeartbeat(heartbeat({ region: 'us-east' }));
+    fx.store.upsertHeartbeat(heartbeat({ receivedAtMs: 6_000, resultsPublished: 50, controls: [{ url: 'https://example.com/', ok: false, failure: 'CONNECT_TIMEOUT', checkedAtMs: 5_900, consecutiveFailures: 3, totalMs: null }] }));
+    const agents = fx.store.listAgents();
     assert.deepEqual(agents.map((a) => [a.region, a.agent, a.lastSeenMs, a.resultsPublished, a.controlsFailing]), [
       ['eu-west', 'a1', 6_000, 50, true],
       ['us-east', 'a1', 1_000, 42, false],
@@ -51,14 +42,14 @@ describe('store tables', () => {
 
   it('rejects - are kept with their size, bytes capped', () => {
     const big = new Uint8Array(MAX_REJECT_BYTES + 10).fill(7);
-    store.insertReject({ receivedAtMs: 1, subject: 's.1', reason: 'too big', bytes: big });
-    store.insertBatch({ results: [], rejects: [{ receivedAtMs: 2, subject: 's.2', reason: 'empty', bytes: new Uint8Array() }] });
-    assert.equal(store.countRejects(), 2);
-    const [newest, oldest] = store.listRejects(10);
+    fx.store.insertReject({ receivedAtMs: 1, subject: 's.1', reason: 'too big', bytes: big });
+    fx.store.insertBatch({ results: [], rejects: [{ receivedAtMs: 2, subject: 's.2', reason: 'empty', bytes: new Uint8Array() }] });
+    assert.equal(fx.store.countRejects(), 2);
+    const [newest, oldest] = fx.store.listRejects(10);
     assert.equal(newest?.reason, 'empty');
     assert.equal(newest?.bytes.length, 0);
     assert.equal(oldest?.size, MAX_REJECT_BYTES + 10);
     assert.equal(oldest?.bytes.length, MAX_REJECT_BYTES);
-    assert.deepEqual(store.listRejects(10, newest!.id).map((r) => r.reason), ['too big']);
+    assert.deepEqual(fx.store.listRejects(10, newest!.id).map((r) => r.reason), ['too big']);
   });
 });
