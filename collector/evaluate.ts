@@ -1,5 +1,5 @@
-import { diagnose, resolveOptions, type AgentHealth, type Diagnosis, type DiagnosisOptions } from './diagnosis/index.js';
-import type { Store } from './store/index.js';
+import { diagnose, resolveOptions, type AgentHealth, type Diagnosis, type DiagnosisOptions, type Observation } from './diagnosis/index.js';
+import type { AgentFailureRate, Store } from './store/index.js';
 
 /**
  * The diagnosis of one target now: reads what the classifier needs from the store (the target's
@@ -9,13 +9,47 @@ import type { Store } from './store/index.js';
 export function evaluateTarget(store: Store, target: string, nowMs: number, options: Partial<DiagnosisOptions> = {}): Diagnosis {
   const opts = resolveOptions(options);
   const fromMs = nowMs - opts.longWindowMs;
-  const observations = store.observations(target, fromMs, nowMs);
-  return diagnose({ target, observations, agents: agentHealth(store, target, fromMs, nowMs), nowMs, options: opts });
+  const totals = store.agentTotals(fromMs, nowMs);
+  // the whole minutes agent totals cover: the target's own share is taken out over the same minutes
+  // (the classifier keeps to its windows itself)
+  const observations = store.observations(target, Math.min(fromMs, totals.fromMs), Math.max(nowMs, totals.toMs));
+  return diagnose({ target, observations, agents: agentHealth(store, observations, totals, fromMs), nowMs, options: opts });
 }
 
-/** Each agent's health over [fromMs, nowMs], judged against its region peers on the other targets. */
-export function agentHealth(store: Store, target: string, fromMs: number, nowMs: number): AgentHealth[] {
-  const rates = store.agentFailureRates(fromMs, nowMs, target);
+/**
+ * Each agent's health, judged against its region peers on the other targets: `totals` (every target,
+ * from `store.agentTotals`) less this target's `observations` over the same minutes. A heartbeat from
+ * before `fromMs` says nothing about the agent's network now.
+ */
+export function agentHealth(
+  store: Store,
+  observations: readonly Observation[],
+  totals: { readonly rates: readonly AgentFailureRate[]; readonly fromMs: number; readonly toMs: number },
+  fromMs: number,
+): AgentHealth[] {
+  // region → agent → this target's share (no key string per observation: this runs over every probe)
+  const own = new Map<string, Map<string, { failed: number; total: number }>>();
+  for (const o of observations) {
+    if (o.atMs < totals.fromMs || o.atMs >= totals.toMs) continue;
+    let agents = own.get(o.region);
+    if (agents === undefined) {
+      agents = new Map();
+      own.set(o.region, agents);
+    }
+    const t = agents.get(o.agent);
+    if (t === undefined) agents.set(o.agent, { failed: o.ok ? 0 : 1, total: 1 });
+    else {
+      t.total++;
+      if (!o.ok) t.failed++;
+    }
+  }
+  const rates: AgentFailureRate[] = [];
+  for (const r of totals.rates) {
+    const mine = own.get(r.region)?.get(r.agent);
+    const failed = r.failed - (mine?.failed ?? 0);
+    const total = r.total - (mine?.total ?? 0);
+    if (total > 0) rates.push({ agent: r.agent, region: r.region, failed, total });
+  }
   const byRegion = new Map<string, { failed: number; total: number }>();
   for (const r of rates) {
     const t = byRegion.get(r.region) ?? { failed: 0, total: 0 };

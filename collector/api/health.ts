@@ -82,6 +82,7 @@ export function healthRoutes(ctx: ApiContext): Route[] {
             agents,
             targets: ctx.store.listTargets().length,
             rejectsStored: ctx.store.countRejects(),
+            diagnosisObservations: ctx.store.recentSize,
             openIncidents: countBy(ctx.store.listIncidents({ state: 'open', limit: 10_000 }).map((i) => i.verdict)),
           }),
         );

@@ -39,6 +39,8 @@ export interface MetricsInput {
   readonly agents: readonly (AgentRow & { readonly stale: boolean })[];
   readonly targets: number;
   readonly rejectsStored: number;
+  /** Observations the diagnosis holds in memory. */
+  readonly diagnosisObservations: number;
   /** Open incidents by verdict. */
   readonly openIncidents: Readonly<Record<string, number>>;
 }
@@ -83,6 +85,12 @@ export function collectorMetrics(m: MetricsInput): MetricFamily[] {
     perAgent('crossprobe_agent_controls_failing', '1 when every control target of the agent fails.', (a) => (a.controlsFailing ? 1 : 0)),
     { name: 'crossprobe_targets', help: 'Targets the collector manages.', type: 'gauge', samples: [{ value: m.targets }] },
     { name: 'crossprobe_rejects_stored', help: 'Rejected messages kept for inspection.', type: 'gauge', samples: [{ value: m.rejectsStored }] },
+    {
+      name: 'crossprobe_diagnosis_observations',
+      help: 'Recent results the diagnosis holds in memory (bounded; the rest is read from SQLite).',
+      type: 'gauge',
+      samples: [{ value: m.diagnosisObservations }],
+    },
     {
       name: 'crossprobe_incidents_open',
       help: 'Open incidents, by verdict.',

@@ -104,7 +104,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     if (own.length > 0) built.push(agentFinding(flag, own, options));
   }
 
-  const kept = raw.map((obs) => obs.filter((o) => !flagged.has(agentKey(o.region, o.agent))));
+  const kept = flagged.size === 0 ? raw : raw.map((obs) => obs.filter((o) => !flagged.has(agentKey(o.region, o.agent))));
   const grids: Grid[][] = kept.map((obs) => servingDimensions(obs).map((d) => buildGrid(obs, d)).filter((g) => g.cells.size > 0));
   let tests = 0;
   kept.forEach((obs, i) => {

@@ -26,13 +26,21 @@ interface RegionDns extends Tally {
 }
 
 function resolutions(observations: readonly Observation[]): { regions: RegionDns[]; agents: AgentCounts[] } {
-  const byAgent = new Map<string, { region: string; dnsFailed: Observation[]; all: Observation[]; ips: Set<string>; resolved: number }>();
+  type Agent = { key: string; region: string; dnsFailed: Observation[]; all: Observation[]; ips: Set<string>; resolved: number };
+  // region → agent → tally: no key string per observation (this loop runs over every probe)
+  const nested = new Map<string, Map<string, Agent>>();
+  const byAgent = new Map<string, Agent>();
   for (const o of observations) {
-    const key = `${o.region}/${o.agent}`;
-    let a = byAgent.get(key);
+    let agents = nested.get(o.region);
+    if (agents === undefined) {
+      agents = new Map();
+      nested.set(o.region, agents);
+    }
+    let a = agents.get(o.agent);
     if (a === undefined) {
-      a = { region: o.region, dnsFailed: [], all: [], ips: new Set(), resolved: 0 };
-      byAgent.set(key, a);
+      a = { key: `${o.region}/${o.agent}`, region: o.region, dnsFailed: [], all: [], ips: new Set(), resolved: 0 };
+      agents.set(o.agent, a);
+      byAgent.set(a.key, a);
     }
     a.all.push(o);
     if (isDnsFailure(o)) a.dnsFailed.push(o);
@@ -67,7 +75,9 @@ function resolutions(observations: readonly Observation[]): { regions: RegionDns
 
 /** How many hypotheses `locateDns` may test: each region against the others and against the background, and all of them pooled. */
 export function dnsTestCount(observations: readonly Observation[]): number {
-  const regions = new Set(observations.map((o) => o.region)).size;
+  const seen = new Set<string>();
+  for (const o of observations) seen.add(o.region);
+  const regions = seen.size;
   return regions === 0 ? 0 : 2 * regions + 1;
 }
 

@@ -47,9 +47,14 @@ export const MAX_IDENTITY_VALUES = 128;
 /** `ip`, then every identity rule name seen in the observations (at most MAX_IDENTITY_VALUES values), sorted. */
 export function servingDimensions(observations: readonly Observation[]): string[] {
   const values = new Map<string, Set<string>>();
+  let previous: Observation['identity'] | undefined;
   for (const o of observations) {
-    for (const [name, value] of Object.entries(o.identity)) {
-      if (RESERVED_DIMENSIONS.has(name)) continue;
+    // observations from the store share identity objects: an identity just counted adds nothing
+    if (o.identity === previous) continue;
+    previous = o.identity;
+    for (const name in o.identity) {
+      if (!Object.hasOwn(o.identity, name) || RESERVED_DIMENSIONS.has(name)) continue;
+      const value = o.identity[name]!;
       let seen = values.get(name);
       if (seen === undefined) {
         seen = new Set();
@@ -71,50 +76,70 @@ export function servingValue(o: Observation, dimension: string): string | undefi
 
 /** The region × node grid along `dimension` (DNS failures and results without a value left out). */
 export function buildGrid(observations: readonly Observation[], dimension: string): Grid {
-  const buckets = new Map<string, { row: string; column: string; observations: Observation[]; failures: number }>();
+  // region → column → bucket: no key string per observation (this loop runs over every probe)
+  const byRow = new Map<string, Map<string, { key: string; row: string; column: string; observations: Observation[]; failures: number }>>();
+  const buckets: { key: string; row: string; column: string; observations: Observation[]; failures: number }[] = [];
   for (const o of observations) {
     if (isDnsFailure(o)) continue;
     const column = servingValue(o, dimension);
     if (column === undefined) continue;
-    const key = cellKey(o.region, column);
-    let bucket = buckets.get(key);
+    let row = byRow.get(o.region);
+    if (row === undefined) {
+      row = new Map();
+      byRow.set(o.region, row);
+    }
+    let bucket = row.get(column);
     if (bucket === undefined) {
-      bucket = { row: o.region, column, observations: [], failures: 0 };
-      buckets.set(key, bucket);
+      bucket = { key: cellKey(o.region, column), row: o.region, column, observations: [], failures: 0 };
+      row.set(column, bucket);
+      buckets.push(bucket);
     }
     bucket.observations.push(o);
     if (!o.ok) bucket.failures++;
   }
+  buckets.sort((a, b) => compareStrings(a.key, b.key));
   const cells = new Map<string, Cell>();
   const rows = new Set<string>();
   const columns = new Set<string>();
-  for (const key of [...buckets.keys()].sort()) {
-    const b = buckets.get(key);
-    if (b === undefined) continue;
+  for (const b of buckets) {
     rows.add(b.row);
     columns.add(b.column);
-    cells.set(key, { row: b.row, column: b.column, observations: b.observations, failures: b.failures, probes: b.observations.length });
+    cells.set(b.key, { row: b.row, column: b.column, observations: b.observations, failures: b.failures, probes: b.observations.length });
   }
   return { dimension, rows: [...rows].sort(), columns: [...columns].sort(), cells };
 }
 
 /** Counts per (region, agent) over some observations, sorted. */
 export function agentCounts(observations: Iterable<Observation>): AgentCounts[] {
-  const byAgent = new Map<string, { region: string; agent: string; failures: number; probes: number }>();
-  for (const o of observations) {
-    const key = `${o.region}/${o.agent}`;
-    let entry = byAgent.get(key);
-    if (entry === undefined) {
-      entry = { region: o.region, agent: o.agent, failures: 0, probes: 0 };
-      byAgent.set(key, entry);
+  return countAgents([Array.isArray(observations) ? (observations as readonly Observation[]) : [...observations]]);
+}
+
+/** `agentCounts` over several lists at once, without joining them. */
+function countAgents(lists: Iterable<readonly Observation[]>): AgentCounts[] {
+  type Entry = { key: string; region: string; agent: string; failures: number; probes: number };
+  // region → agent → counts: no key string per observation (this runs over every probe)
+  const byRegion = new Map<string, Map<string, Entry>>();
+  const entries: Entry[] = [];
+  for (const list of lists) {
+    for (const o of list) {
+      let agents = byRegion.get(o.region);
+      if (agents === undefined) {
+        agents = new Map();
+        byRegion.set(o.region, agents);
+      }
+      let entry = agents.get(o.agent);
+      if (entry === undefined) {
+        entry = { key: `${o.region}/${o.agent}`, region: o.region, agent: o.agent, failures: 0, probes: 0 };
+        agents.set(o.agent, entry);
+        entries.push(entry);
+      }
+      entry.probes++;
+      if (!o.ok) entry.failures++;
     }
-    entry.probes++;
-    if (!o.ok) entry.failures++;
   }
-  return [...byAgent.keys()].sort().flatMap((k) => {
-    const e = byAgent.get(k);
-    return e === undefined ? [] : [{ ...e }];
-  });
+  return entries
+    .sort((a, b) => compareStrings(a.key, b.key))
+    .map((e) => ({ region: e.region, agent: e.agent, failures: e.failures, probes: e.probes }));
 }
 
 /** The grid as the JSON evidence shows it: a full rows × columns matrix of counts plus agent rows. */
@@ -125,9 +150,8 @@ export function gridView(grid: Grid): GridView {
       return { failures: cell?.failures ?? 0, probes: cell?.probes ?? 0 };
     }),
   );
-  const all: Observation[] = [];
-  for (const cell of grid.cells.values()) all.push(...cell.observations);
-  return { dimension: grid.dimension, rows: grid.rows, columns: grid.columns, cells, agents: agentCounts(all) };
+  const agents = countAgents([...grid.cells.values()].map((c) => c.observations));
+  return { dimension: grid.dimension, rows: grid.rows, columns: grid.columns, cells, agents };
 }
 
 /** Columns that `row` has probes on, among some cells. */

@@ -1,6 +1,7 @@
 import type { FailureCode } from '../../proto/index.js';
 import type { Db } from './db.js';
 import type { ResultRecord } from './results.js';
+import type { AgentMinuteRow } from './recent.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -94,6 +95,7 @@ export class RollupsTable {
   private readonly deleteStmt;
   private readonly clearRangeStmt;
   private readonly recountStmt;
+  private readonly agentMinutesStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(UPSERT_SQL);
@@ -104,6 +106,10 @@ export class RollupsTable {
     );
     this.clearRangeStmt = db.prepare('DELETE FROM rollups WHERE minute_ms >= ? AND minute_ms < ?');
     this.recountStmt = db.prepare(RECOUNT_SQL);
+    this.agentMinutesStmt = db.prepare(
+      `SELECT minute_ms AS minuteMs, region, agent, SUM(n) AS total, SUM(failures) AS failed FROM rollups
+       WHERE minute_ms >= ? AND minute_ms < ? GROUP BY minute_ms, region, agent`,
+    );
   }
 
   /** Adds newly inserted results to their minutes. Call inside the transaction that inserted them. */
@@ -152,6 +158,11 @@ export class RollupsTable {
   query(target: string, fromMs: number, toMs: number): RollupRow[] {
     const rows = this.queryStmt.all(target, Math.floor(fromMs / MINUTE_MS) * MINUTE_MS, toMs) as RollupDbRow[];
     return rows.map(toRollup);
+  }
+
+  /** Per (minute, region, agent), failed / total over every target, for fromMinuteMs ≤ minute < toMinuteMs. */
+  agentMinutes(fromMinuteMs: number, toMinuteMs: number): AgentMinuteRow[] {
+    return this.agentMinutesStmt.all(fromMinuteMs, toMinuteMs) as AgentMinuteRow[];
   }
 
   /**

@@ -6,10 +6,14 @@ import { RollupsTable, type RollupRow } from './rollups.js';
 import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
 import { TargetsTable, type StoredTarget } from './targets.js';
+import { RECENT_DEFAULTS, RecentWindows, type RecentOptions } from './recent.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
 
-export type StoreOptions = OpenDatabaseOptions;
+export interface StoreOptions extends OpenDatabaseOptions {
+  /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
+  readonly recent?: Partial<RecentOptions>;
+}
 
 /** What one `insertBatch` did. */
 export interface BatchOutcome {
@@ -37,10 +41,21 @@ export interface Store {
   listRejects(limit: number, beforeId?: number): StoredReject[];
   /** Filtered results, paginated by an opaque cursor. Throws StoreError (ERR_STORE_BAD_QUERY / ERR_STORE_BAD_CURSOR). */
   queryResults(q: ResultQuery): ResultPage;
-  /** A target's results with fromMs ≤ started < toMs, oldest first, as the classifier reads them. */
+  /**
+   * A target's results with fromMs ≤ started < toMs, oldest first, as the classifier reads them: served
+   * from memory once read (see recent.ts), the objects shared between calls (never mutate them).
+   */
   observations(target: string, fromMs: number, toMs: number): ObservationRow[];
-  /** Per agent, failed / total on every target except `excludeTarget`, fromMs ≤ started < toMs. */
+  /** Per agent, failed / total on every target except `excludeTarget`, fromMs ≤ started < toMs (exact; reads SQLite). */
   agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[];
+  /**
+   * Per agent, failed / total on every target over the whole minutes [fromMs, toMs) touches, from memory
+   * (loaded from the rollups once, then kept current by inserts); `fromMs`/`toMs` of the answer are the
+   * minute range it covers. What the diagnosis' agent health reads.
+   */
+  agentTotals(fromMs: number, toMs: number): { rates: AgentFailureRate[]; fromMs: number; toMs: number };
+  /** Observations held in memory for the diagnosis now. */
+  readonly recentSize: number;
   /** A target's per-minute rollups for the minutes overlapping [fromMs, toMs). */
   rollups(target: string, fromMs: number, toMs: number): RollupRow[];
   /** Recomputes rollups of [fromMs, toMs) from raw rows (repair; one transaction). */
@@ -70,7 +85,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path, opts);
   try {
     const schema = migrate(db);
-    return new SqliteStore(db, path, schema);
+    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...opts.recent });
   } catch (err) {
     db.close();
     throw err;
@@ -88,23 +103,32 @@ class SqliteStore implements Store {
   private readonly putTargetTx;
   private readonly rebuildTx;
   private readonly recordIncidentTx;
+  private readonly recent: RecentWindows;
 
   constructor(
     private readonly db: Db,
     readonly path: string,
     readonly schema: { readonly from: number; readonly to: number },
+    recent: RecentOptions,
   ) {
     this.results = new ResultsTable(db);
     this.rollupsTable = new RollupsTable(db);
+    this.recent = new RecentWindows(
+      {
+        observations: (target, fromMs, toMs) => this.results.observations(target, fromMs, toMs),
+        agentMinutes: (fromMs, toMs) => this.rollupsTable.agentMinutes(fromMs, toMs),
+      },
+      recent,
+    );
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
     this.targets = new TargetsTable(db);
     this.incidents = new IncidentsTable(db);
-    this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]): BatchOutcome => {
+    this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]) => {
       const fresh = this.results.insert(results);
       if (fresh.length > 0) this.rollupsTable.add(fresh);
       if (rejects.length > 0) this.rejects.insert(rejects);
-      return { inserted: fresh.length, rejected: rejects.length };
+      return fresh;
     });
     this.putTargetTx = db.transaction((target: Target, nowMs: number) => this.targets.put(target, nowMs));
     this.rebuildTx = db.transaction((fromMs: number, toMs: number) => this.rollupsTable.rebuild(fromMs, toMs));
@@ -114,11 +138,15 @@ class SqliteStore implements Store {
   }
 
   insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome {
-    return this.batchTx(batch.results, batch.rejects ?? []);
+    const rejects = batch.rejects ?? [];
+    const fresh = this.batchTx(batch.results, rejects);
+    // after the commit: a rolled-back batch must not reach memory
+    if (fresh.length > 0) this.recent.added(fresh);
+    return { inserted: fresh.length, rejected: rejects.length };
   }
 
   insertResults(results: readonly ResultRecord[]): number {
-    return this.batchTx(results, []).inserted;
+    return this.insertBatch({ results }).inserted;
   }
 
   insertReject(reject: RejectRecord): void {
@@ -142,7 +170,15 @@ class SqliteStore implements Store {
   }
 
   observations(target: string, fromMs: number, toMs: number): ObservationRow[] {
-    return this.results.observations(target, fromMs, toMs);
+    return this.recent.observations(target, fromMs, toMs);
+  }
+
+  agentTotals(fromMs: number, toMs: number): { rates: AgentFailureRate[]; fromMs: number; toMs: number } {
+    return this.recent.agentTotals(fromMs, toMs);
+  }
+
+  get recentSize(): number {
+    return this.recent.size;
   }
 
   agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[] {
@@ -155,6 +191,7 @@ class SqliteStore implements Store {
 
   rebuildRollups(fromMs: number, toMs: number): void {
     this.rebuildTx(fromMs, toMs);
+    this.recent.clear();
   }
 
   upsertHeartbeat(h: AgentHeartbeat): void {
@@ -181,8 +218,13 @@ class SqliteStore implements Store {
     return this.targets.delete(id);
   }
 
-  applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport> {
-    return applyRetention({ results: this.results, rollups: this.rollupsTable, rejects: this.rejects }, nowMs, opts);
+  async applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport> {
+    try {
+      return await applyRetention({ results: this.results, rollups: this.rollupsTable, rejects: this.rejects }, nowMs, opts);
+    } finally {
+      // rows it deleted may still be held in memory (a window reaching back past the raw retention)
+      this.recent.clear();
+    }
   }
 
   recordIncident(incident: IncidentRecord, events: readonly IncidentEventRecord[]): void {

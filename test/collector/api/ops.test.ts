@@ -51,6 +51,10 @@ describe('operations API', () => {
     assert.ok(Math.abs(seen - Date.now() / 1000) < 60, `last seen ${seen}`);
     assert.equal(value('crossprobe_agent_spool_depth', { region: 'eu-west', agent: 'a1' }), 7);
     assert.equal(value('crossprobe_targets'), 1);
+    assert.equal(value('crossprobe_diagnosis_observations'), 0, 'nothing diagnosed yet');
+    assert.equal((await h.app.inject({ method: 'GET', url: '/api/v1/targets/shop/diagnosis' })).statusCode, 200);
+    const after = parsePrometheus((await h.app.inject({ method: 'GET', url: '/metrics' })).body);
+    assert.equal(after.get('crossprobe_diagnosis_observations')?.samples[0]?.value, 2, "shop's 2 results held for the next diagnosis");
   });
 
   it('rejects - malformed messages are listed with subject, reason, time, size and first bytes in hex', async () => {
