@@ -10,6 +10,11 @@ export interface IncidentLoopOptions {
   readonly logger: Logger;
   /** Between the end of one tick and the start of the next. Default 30 s. */
   readonly intervalMs?: number;
+  /**
+   * Targets with results this recently are judged too, not only the store's (API-added) targets: agents
+   * may probe targets from their own files. Default 1 h (the collector passes its long window).
+   */
+  readonly activeWithinMs?: number;
   /** The diagnosis of a target now (in the collector: `evaluateTarget(store, target, nowMs, windows)`). */
   readonly evaluate: (target: string, nowMs: number) => Diagnosis | Promise<Diagnosis>;
   readonly alerts: Alerts;
@@ -37,9 +42,12 @@ export interface IncidentLoop {
 }
 
 export const DEFAULT_INCIDENT_INTERVAL_MS = 30_000;
+/** Open incidents read per tick at most (one per target at a time, so: targets). */
+const MAX_OPEN_INCIDENTS = 10_000;
 
 /**
- * Every `intervalMs`, for every target in the store: evaluate it, run the incident lifecycle, save the
+ * Every `intervalMs`, for every target — in the store, with recent results, or with an open incident
+ * (so an incident whose target went quiet still resolves): evaluate it, run the incident lifecycle, save the
  * incident with its new history in one transaction, then hand the events to `alerts` (which queues
  * them: a slow webhook never holds up the loop). A failing target is logged and skipped; the loop
  * itself never throws. Options are checked here, so bad ones fail at start-up.
@@ -47,6 +55,7 @@ export const DEFAULT_INCIDENT_INTERVAL_MS = 30_000;
 export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   const options = resolveIncidentOptions(o.options);
   const intervalMs = o.intervalMs ?? DEFAULT_INCIDENT_INTERVAL_MS;
+  const activeWithinMs = o.activeWithinMs ?? 3_600_000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs: must be above 0 (got ${String(intervalMs)})`);
   const now = o.now ?? Date.now;
   const logger = o.logger.child({ component: 'incidents' });
@@ -59,7 +68,10 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   async function runTick(nowMs: number): Promise<TickReport> {
     let targets: string[];
     try {
-      targets = o.store.listTargets().map((t) => t.target.id);
+      const ids = new Set(o.store.listTargets().map((t) => t.target.id));
+      for (const id of o.store.activeTargets(nowMs - activeWithinMs)) ids.add(id);
+      for (const i of o.store.listIncidents({ state: 'open', limit: MAX_OPEN_INCIDENTS })) ids.add(i.target);
+      targets = [...ids].sort();
     } catch (err) {
       logger.error({ err }, 'incident tick: cannot list targets');
       return { evaluated: 0, failed: 0, events: [] };

@@ -96,6 +96,7 @@ export class RollupsTable {
   private readonly clearRangeStmt;
   private readonly recountStmt;
   private readonly agentMinutesStmt;
+  private readonly activeStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(UPSERT_SQL);
@@ -110,6 +111,7 @@ export class RollupsTable {
       `SELECT minute_ms AS minuteMs, region, agent, SUM(n) AS total, SUM(failures) AS failed FROM rollups
        WHERE minute_ms >= ? AND minute_ms < ? GROUP BY minute_ms, region, agent`,
     );
+    this.activeStmt = db.prepare('SELECT DISTINCT target FROM rollups WHERE minute_ms >= ? ORDER BY target').pluck();
   }
 
   /** Adds newly inserted results to their minutes. Call inside the transaction that inserted them. */
@@ -158,6 +160,11 @@ export class RollupsTable {
   query(target: string, fromMs: number, toMs: number): RollupRow[] {
     const rows = this.queryStmt.all(target, Math.floor(fromMs / MINUTE_MS) * MINUTE_MS, toMs) as RollupDbRow[];
     return rows.map(toRollup);
+  }
+
+  /** Targets with results in the minute holding `sinceMs` or later, sorted. */
+  activeTargets(sinceMs: number): string[] {
+    return this.activeStmt.all(Math.floor(sinceMs / MINUTE_MS) * MINUTE_MS) as string[];
   }
 
   /** Per (minute, region, agent), failed / total over every target, for fromMinuteMs ≤ minute < toMinuteMs. */

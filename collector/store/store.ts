@@ -9,6 +9,7 @@ import { TargetsTable, type StoredTarget } from './targets.js';
 import { RECENT_DEFAULTS, RecentWindows, type RecentOptions } from './recent.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
+import { ReportQueries, type FailureGroups, type FailureSample, type IdentityCount, type MinuteOfHourCounts, type RegionPhases, type RollupBucket, type StatusMinute } from './reports.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
@@ -56,6 +57,11 @@ export interface Store {
   agentTotals(fromMs: number, toMs: number): { rates: AgentFailureRate[]; fromMs: number; toMs: number };
   /** Observations held in memory for the diagnosis now. */
   readonly recentSize: number;
+  /**
+   * Targets with results since `sinceMs` (minute resolution), sorted: with targets only in agents'
+   * files (never added through the API) too.
+   */
+  activeTargets(sinceMs: number): string[];
   /** A target's per-minute rollups for the minutes overlapping [fromMs, toMs). */
   rollups(target: string, fromMs: number, toMs: number): RollupRow[];
   /** Recomputes rollups of [fromMs, toMs) from raw rows (repair; one transaction). */
@@ -77,6 +83,29 @@ export interface Store {
   listIncidents(q: IncidentQuery): IncidentRecord[];
   /** An incident's history, oldest first. */
   incidentHistory(id: string): IncidentEventRecord[];
+  /**
+   * A target's rollups over [fromMs, toMs) summed per bucket of `bucketMs` (epoch-aligned, whole
+   * minutes) and (region, agent, ip); whole hours are read from the hourly sums. For reports.
+   */
+  reportBuckets(target: string, fromMs: number, toMs: number, bucketMs: number): RollupBucket[];
+  /** A target's probes and failures per minute of the hour over [fromMs, toMs), from the rollups. */
+  reportMinuteOfHour(target: string, fromMs: number, toMs: number): MinuteOfHourCounts[];
+  /** The newest `limit` failed raw results of a target in [fromMs, toMs), grouped by region, agent, IP, identity, status, code, provenance. */
+  reportFailureGroups(target: string, fromMs: number, toMs: number, limit: number): FailureGroups;
+  /** Probes and failures per (region, ip, identity) of a target's raw results in [fromMs, toMs). */
+  reportIdentityCounts(target: string, fromMs: number, toMs: number): IdentityCount[];
+  /** Phase percentiles (p50/p90/p99) per region of a target's raw results in [fromMs, toMs). */
+  reportPhases(target: string, fromMs: number, toMs: number): RegionPhases[];
+  /** Failed raw results by id, newest first (ids no longer stored are skipped). */
+  reportSamples(resultIds: readonly string[]): FailureSample[];
+  /** When the oldest raw result kept started (any target); null when none is. */
+  oldestResultMs(): number | null;
+  /** Whether any rollup or raw result names the target (a target known from an agent's own file). */
+  targetSeen(target: string): boolean;
+  /** A target's incidents open at some point of [fromMs, toMs), newest opened first. */
+  incidentsBetween(target: string, fromMs: number, toMs: number, limit: number): IncidentRecord[];
+  /** Probes and failures per (target, region, minute) of every target in [fromMs, toMs), from the rollups. */
+  statusMinutes(fromMs: number, toMs: number): StatusMinute[];
   close(): void;
 }
 
@@ -104,6 +133,7 @@ class SqliteStore implements Store {
   private readonly rebuildTx;
   private readonly recordIncidentTx;
   private readonly recent: RecentWindows;
+  private readonly reports: ReportQueries;
 
   constructor(
     private readonly db: Db,
@@ -124,6 +154,7 @@ class SqliteStore implements Store {
     this.agents = new AgentsTable(db);
     this.targets = new TargetsTable(db);
     this.incidents = new IncidentsTable(db);
+    this.reports = new ReportQueries(db);
     this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]) => {
       const fresh = this.results.insert(results);
       if (fresh.length > 0) this.rollupsTable.add(fresh);
@@ -183,6 +214,10 @@ class SqliteStore implements Store {
 
   agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[] {
     return this.results.agentFailureRates(fromMs, toMs, excludeTarget);
+  }
+
+  activeTargets(sinceMs: number): string[] {
+    return this.rollupsTable.activeTargets(sinceMs);
   }
 
   rollups(target: string, fromMs: number, toMs: number): RollupRow[] {
@@ -245,6 +280,46 @@ class SqliteStore implements Store {
 
   incidentHistory(id: string): IncidentEventRecord[] {
     return this.incidents.history(id);
+  }
+
+  reportBuckets(target: string, fromMs: number, toMs: number, bucketMs: number): RollupBucket[] {
+    return this.reports.buckets(target, fromMs, toMs, bucketMs);
+  }
+
+  reportMinuteOfHour(target: string, fromMs: number, toMs: number): MinuteOfHourCounts[] {
+    return this.reports.minuteOfHour(target, fromMs, toMs);
+  }
+
+  reportFailureGroups(target: string, fromMs: number, toMs: number, limit: number): FailureGroups {
+    return this.reports.failureGroups(target, fromMs, toMs, limit);
+  }
+
+  reportIdentityCounts(target: string, fromMs: number, toMs: number): IdentityCount[] {
+    return this.reports.identityCounts(target, fromMs, toMs);
+  }
+
+  reportPhases(target: string, fromMs: number, toMs: number): RegionPhases[] {
+    return this.reports.phases(target, fromMs, toMs);
+  }
+
+  reportSamples(resultIds: readonly string[]): FailureSample[] {
+    return this.reports.samples(resultIds);
+  }
+
+  oldestResultMs(): number | null {
+    return this.reports.oldestResultMs();
+  }
+
+  targetSeen(target: string): boolean {
+    return this.reports.targetSeen(target);
+  }
+
+  incidentsBetween(target: string, fromMs: number, toMs: number, limit: number): IncidentRecord[] {
+    return this.reports.incidentIds(target, fromMs, toMs, limit).flatMap((id) => this.incidents.get(id) ?? []);
+  }
+
+  statusMinutes(fromMs: number, toMs: number): StatusMinute[] {
+    return this.reports.statusMinutes(fromMs, toMs);
   }
 
   close(): void {

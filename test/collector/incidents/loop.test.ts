@@ -118,6 +118,32 @@ describe('incident loop', () => {
     assert.deepEqual(alerts.stats(), { sent: 2, failed: 0, dropped: 0, queued: 0, retries: 0 });
   });
 
+  it('incident loop - targets only in agents\' files are judged from their results; one gone quiet still resolves', async () => {
+    const { server, alerts } = await webhooks(() => 200);
+    // never added through the API: the agents' own --targets files probe it
+    store.insertResults(rounds('from-file', T0 - 180_000, T0, '127.0.0.33'));
+    loop = startIncidentLoop({
+      store,
+      logger: memoryLogger().logger,
+      evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, WINDOWS),
+      alerts,
+      activeWithinMs: WINDOWS.longWindowMs,
+      options: { confirmEvaluations: 1, resolveAfterMs: 30_000 },
+      autoStart: false,
+    });
+    const opened = await loop.tick(T0);
+    assert.deepEqual(opened.events.map((e) => [e.type, e.incident.target, e.incident.verdict]), [['opened', 'from-file', 'lb-node']]);
+    // the agents stop probing it (removed from their files): no results any more
+    const quiet = T0 + 10 * WINDOWS.longWindowMs;
+    assert.deepEqual(store.activeTargets(quiet - WINDOWS.longWindowMs), [], 'no longer active');
+    assert.equal((await loop.tick(quiet)).evaluated, 1, 'still judged while its incident is open');
+    const resolved = await loop.tick(quiet + 30_000);
+    assert.deepEqual(resolved.events.map((e) => [e.type, e.incident.target]), [['resolved', 'from-file']]);
+    assert.equal((await loop.tick(quiet + 60_000)).evaluated, 0, 'resolved and quiet: nothing left to judge');
+    await alerts.idle();
+    assert.deepEqual(server.received.map((r) => (r.body as JsonBody).type), ['opened', 'resolved']);
+  });
+
   // the timeout turns a regression (a tick awaiting the webhook) into a failure instead of a hang
   it('incident loop - a webhook that hangs never holds up a tick', { timeout: 20_000 }, async () => {
     const { server, alerts } = await webhooks(() => 'hang', 60_000);
