@@ -2,11 +2,15 @@
  * npm run bench:agent — the agent's speed and memory, beside prometheus-blackbox-exporter measured in
  * the same run against the same local nginx.
  *   1. probe rate: fresh-connection HTTP probes per second, each tool driven by its own load process
- *      (crossprobe: its real probe code; blackbox: /probe?module=http_2xx, as Prometheus calls it)
+ *      (crossprobe: its real probe code; blackbox: /probe?module=http_2xx, as Prometheus calls it),
+ *      ROUNDS rounds alternating the two, so a burst of load from elsewhere on the machine shows up as
+ *      spread between rounds rather than as the result; the ratio reported is the median of the rounds'
+
  *   2. memory: the real `crossprobe agent` (bin/crossprobe, as deployed) with 1,000 targets (10 s interval, publishing to a real
  *      nats-server) — peak RSS; blackbox_exporter's peak RSS after its load run for comparison
  * Targets (issue #2): probe rate ≥ 1.5× blackbox_exporter's; agent RSS ≤ 100 MB at 1,000 targets.
- * Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RSS_SECONDS (default 25).
+ * Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RSS_SECONDS (default 25),
+ * BENCH_ROUNDS (default 3).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +27,8 @@ const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 25);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 const loadScript = join(repoRoot, 'dist', 'bench', 'probe-load.js');
 
@@ -78,8 +84,17 @@ async function main(): Promise<void> {
     }
     await load(['blackbox', url, String(CONCURRENCY), '1', exporter]);
 
-    const ours = await load(['crossprobe', url, String(CONCURRENCY), String(SECONDS)]);
-    const theirs = await load(['blackbox', url, String(CONCURRENCY), String(SECONDS), exporter]);
+    const rounds: { ours: Load; theirs: Load }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      // alternating which goes first, so neither always runs on a machine the other just warmed
+      const first = i % 2 === 0 ? 'crossprobe' : 'blackbox';
+      const a = await load([first, url, String(CONCURRENCY), String(SECONDS), ...(first === 'blackbox' ? [exporter] : [])]);
+      const second = first === 'crossprobe' ? 'blackbox' : 'crossprobe';
+      const b = await load([second, url, String(CONCURRENCY), String(SECONDS), ...(second === 'blackbox' ? [exporter] : [])]);
+      const round = first === 'crossprobe' ? { ours: a, theirs: b } : { ours: b, theirs: a };
+      rounds.push(round);
+      process.stdout.write(`round ${i + 1}: crossprobe ${(round.ours.probes / round.ours.seconds).toFixed(0)} probes/s, blackbox_exporter ${(round.theirs.probes / round.theirs.seconds).toFixed(0)} probes/s, ratio ${((round.ours.probes / round.ours.seconds) / (round.theirs.probes / round.theirs.seconds)).toFixed(2)}\n`);
+    }
     const bbMem = rss(bb.pid!);
     await stop(bb);
 
@@ -99,12 +114,13 @@ async function main(): Promise<void> {
     await nc.close();
 
     const rate = (l: Load) => l.probes / l.seconds;
-    const ratio = rate(ours) / rate(theirs);
+    const ratio = median(rounds.map((r) => rate(r.ours) / rate(r.theirs)));
+    const sum = (pick: (r: { ours: Load; theirs: Load }) => Load, f: (l: Load) => number) => rounds.reduce((n, r) => n + f(pick(r)), 0);
     const rows = [
       ['', 'crossprobe', 'blackbox_exporter', 'ratio'],
-      ['probes/s (fresh connection)', rate(ours).toFixed(0), rate(theirs).toFixed(0), `${ratio.toFixed(2)}×`],
-      ['probes ok / run', `${ours.ok}/${ours.probes}`, `${theirs.ok}/${theirs.probes}`, ''],
-      ['peak RSS MB', `${agentMem.peakMb.toFixed(1)} (agent, 1,000 targets)`, `${bbMem.peakMb.toFixed(1)} (after load run)`, ''],
+      [`probes/s (fresh connection), median of ${ROUNDS}`, median(rounds.map((r) => rate(r.ours))).toFixed(0), median(rounds.map((r) => rate(r.theirs))).toFixed(0), `${ratio.toFixed(2)}× (median of the rounds' ratios)`],
+      ['probes ok / all rounds', `${sum((r) => r.ours, (l) => l.ok)}/${sum((r) => r.ours, (l) => l.probes)}`, `${sum((r) => r.theirs, (l) => l.ok)}/${sum((r) => r.theirs, (l) => l.probes)}`, ''],
+      ['peak RSS MB', `${agentMem.peakMb.toFixed(1)} (agent, 1,000 targets)`, `${bbMem.peakMb.toFixed(1)} (after load runs)`, ''],
     ];
     const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}\n`);

@@ -4,7 +4,7 @@
  *       runs crossprobe's real probe (fresh connection each) against URL
  *   node dist/bench/probe-load.js blackbox URL CONCURRENCY SECONDS EXPORTER
  *       asks blackbox_exporter (http_2xx module) to probe URL, as Prometheus would
- * Prints one JSON line: { probes, ok, seconds }.
+ * Prints one JSON line: { probes, ok, seconds, cpuS } (cpuS: this process' CPU time, user + system).
  */
 import { Pool } from 'undici';
 import { parseTarget } from '../proto/index.js';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     };
   }
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < until) {
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
       }
     }),
   );
-  process.stdout.write(`${JSON.stringify({ probes, ok, seconds: (performance.now() - start) / 1_000 })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ probes, ok, seconds: (performance.now() - start) / 1_000, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
 }
 
 main().then(() => process.exit(0), (err: unknown) => {
