@@ -32,7 +32,7 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 const loadScript = join(repoRoot, 'dist', 'bench', 'probe-load.js');
 
-interface Load { probes: number; ok: number; seconds: number }
+interface Load { probes: number; ok: number; seconds: number; cpuS: number }
 
 /** The V8 flags bin/crossprobe gives the agent: crossprobe's probe rate is measured with them too. */
 const AGENT_FLAGS = ['--max-semi-space-size=1', '--liftoff-only'];
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       const b = await load([second, url, String(CONCURRENCY), String(SECONDS), ...(second === 'blackbox' ? [exporter] : [])]);
       const round = first === 'crossprobe' ? { ours: a, theirs: b } : { ours: b, theirs: a };
       rounds.push(round);
-      process.stdout.write(`round ${i + 1}: crossprobe ${(round.ours.probes / round.ours.seconds).toFixed(0)} probes/s, blackbox_exporter ${(round.theirs.probes / round.theirs.seconds).toFixed(0)} probes/s, ratio ${((round.ours.probes / round.ours.seconds) / (round.theirs.probes / round.theirs.seconds)).toFixed(2)}\n`);
+      process.stdout.write(`round ${i + 1}: crossprobe ${(round.ours.probes / round.ours.seconds).toFixed(0)} probes/s (${((round.ours.cpuS / round.ours.probes) * 1e6).toFixed(0)} µs CPU each), blackbox_exporter ${(round.theirs.probes / round.theirs.seconds).toFixed(0)} probes/s, ratio ${((round.ours.probes / round.ours.seconds) / (round.theirs.probes / round.theirs.seconds)).toFixed(2)}\n`);
     }
     const bbMem = rss(bb.pid!);
     await stop(bb);
