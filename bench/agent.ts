@@ -34,8 +34,8 @@ const loadScript = join(repoRoot, 'dist', 'bench', 'probe-load.js');
 
 interface Load { probes: number; ok: number; seconds: number; cpuS: number }
 
-/** The V8 flags bin/crossprobe gives the agent: crossprobe's probe rate is measured with them too. */
-const AGENT_FLAGS = ['--max-semi-space-size=1', '--liftoff-only'];
+/** The V8 flags bin/crossprobe gives the agent (bin/agent-node-flags): crossprobe's probe rate is measured with them too. */
+const AGENT_FLAGS = readFileSync(join(repoRoot, 'bin', 'agent-node-flags'), 'utf8').trim().split(/\s+/);
 
 async function load(args: string[]): Promise<Load> {
   const flags = args[0] === 'crossprobe' ? AGENT_FLAGS : [];

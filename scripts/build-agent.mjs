@@ -1,5 +1,5 @@
 // npm run build:agent — the agent as ONE file with no native dependencies: dist/crossprobe-agent.mjs.
-// Runs with only Node ≥ 20.18 on the VPS: `node --max-semi-space-size=1 --liftoff-only crossprobe-agent.mjs agent ...`
+// Runs with only Node ≥ 20.18 on the VPS: `node $(cat bin/agent-node-flags) crossprobe-agent.mjs agent ...`
 // (the flags keep it small; see bin/crossprobe).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';

@@ -10,6 +10,9 @@ import { RecordingServer } from '../helpers/recording-server.js';
 import { repoRoot } from '../helpers/paths.js';
 import { readResults, waitFor } from '../helpers/stream.js';
 
+/** The V8 flags every deployed agent runs with (bin/crossprobe, the systemd unit). */
+const AGENT_NODE_FLAGS = readFileSync(join(repoRoot, 'bin', 'agent-node-flags'), 'utf8').trim().split(/\s+/);
+
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -36,7 +39,7 @@ test('agent bundle - one .mjs with no native module probes and publishes from an
   cleanups.push(() => nc.close());
   await ensureResultsStream(await nc.jetstreamManager());
 
-  const agent = spawn(process.execPath, ['--max-semi-space-size=1', '--liftoff-only', 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', 'spool'], {
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', 'spool'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
