@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ConfigError, heartbeatSubject, resultsSubject, type Heartbeat, type Target } from '../proto/index.js';
 import type { AgentConfig } from './config.js';
@@ -12,6 +12,7 @@ import { loadTargetsFile } from './targets/file.js';
 import { watchTargetsKv } from './targets/kv.js';
 import { TargetSet } from './targets/set.js';
 import { VERSION } from './version.js';
+import { agentInboxPrefix, describeNatsAccess, natsConnectOptions } from '../proto/nats-options.js';
 
 /**
  * The agent: targets → scheduler → probes → sink, plus heartbeats and control targets.
@@ -138,19 +139,81 @@ function untilAborted(signal: AbortSignal): Promise<null> {
 }
 
 async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: config.nats,
+  const options: ConnectionOptions = {
+    ...natsConnectOptions(config.nats, config.natsAccess),
     name: `crossprobe-agent ${config.region}/${config.id}`,
+    // replies (JetStream acks, KV deliveries) come to this agent's own prefix, which its NATS user
+    // alone may subscribe to (see crossprobe enroll)
+    inboxPrefix: agentInboxPrefix(config.region, config.id),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
-    // keep trying when the hub is down at boot; results meanwhile go to the spool
-    waitOnFirstConnect: true,
-  });
-  logger.info({ server: nc.getServer() }, 'connected to NATS');
+    // a hub reloading a broken users file must not end the connection for good (nats.js gives up
+    // after two refusals in a row otherwise): the agent would never publish again
+    ignoreAuthErrorAbort: true,
+  };
+  const user = config.natsAccess?.identity?.publicKey ?? null;
+  const refused = rateLimited(logger, 60_000);
+  // Until NATS first answers, this loop retries (results meanwhile go to the spool) and says why it
+  // cannot connect: a hub down at boot is routine, refused credentials or a certificate that does
+  // not verify are for the operator to fix.
+  let nc: NatsConnection | null = null;
+  const unreachable = rateLimited(logger, 60_000);
+  for (let attempt = 1; !nc; attempt++) {
+    try {
+      nc = await connect(options);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      const detail = { servers: config.nats, code: e.code ?? null, err: String(e.message ?? err), user, attempt };
+      if (isAuthError(err)) refused(detail, 'NATS refused this agent\'s credentials; retrying (is it enrolled on the hub, and the hub reloaded? crossprobe enroll)');
+      else if (isTlsError(err)) unreachable(detail, 'the NATS server\'s TLS certificate does not verify; retrying (--nats-ca, and the name or address in --nats?)');
+      else unreachable(detail, 'cannot reach NATS yet; retrying, results wait in the spool', 'warn');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+    }
+  }
+  logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
+  const forbidden = rateLimited(logger, 60_000);
+  const connected = nc;
   void (async () => {
-    for await (const s of nc.status()) {
+    for await (const s of connected.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ server: s.data }, `NATS ${s.type}`);
+      else if (s.type === 'error' && isAuthError(s.data)) {
+        refused({ err: String(s.data), user }, 'NATS refused this agent\'s credentials; reconnecting (is it still enrolled on the hub?)');
+      } else if (s.type === 'error' && String(s.data) === 'PERMISSIONS_VIOLATION') {
+        // A subject this agent's user may not use: the publish is not acked, the result waits in
+        // the spool, and only the operator can fix it (the enroll entry and --region/--id must match).
+        const what = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
+        forbidden(
+          { operation: what?.operation ?? null, subject: what?.subject ?? null, user, region: config.region, agent: config.id },
+          'NATS refused a subject to this agent\'s user; results stay in the spool until the hub\'s authorization entry matches --region/--id (crossprobe enroll)',
+        );
+      }
     }
   })();
-  return nc;
+  return connected;
+}
+
+function isAuthError(err: unknown): boolean {
+  const code = typeof err === 'string' ? err : (err as { code?: unknown } | null)?.code;
+  return code === 'AUTHORIZATION_VIOLATION' || code === 'AUTHENTICATION_EXPIRED' || code === 'AUTHENTICATION_TIMEOUT';
+}
+
+/** Node's certificate errors (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID, ...) and nats.js's own. */
+function isTlsError(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return code === 'TLS' || code === 'SERVER_OPT_NA' || /CERT|SIGNATURE|SELF_SIGNED|ISSUER|ALTNAME|TLS|SSL/.test(code);
+}
+
+/** A log line at most once per `intervalMs` (per call site), counting what it held back. */
+function rateLimited(logger: Logger, intervalMs: number): (obj: Record<string, unknown>, msg: string, level?: 'warn' | 'error') => void {
+  let at = -Infinity;
+  let held = 0;
+  return (obj, msg, level = 'error') => {
+    if (Date.now() - at < intervalMs) {
+      held++;
+      return;
+    }
+    at = Date.now();
+    logger[level](held > 0 ? { ...obj, suppressed: held } : obj, msg);
+    held = 0;
+  };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../cli/config.js';
+import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
 const Duration = (description: string) =>
   Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
@@ -14,6 +15,7 @@ export const AgentConfigSchema = Type.Object(
     nats: Type.String({ minLength: 1, description: 'NATS server URL(s), comma-separated' }),
     region: Id('this agent\'s region id, e.g. eu-west (required)'),
     id: Id('this agent\'s id, unique in its region (required)'),
+    ...NATS_ACCESS_PROPERTIES,
     dnsServer: Type.Optional(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+)(:\\d{1,5})?$', errorMessage: 'must be HOST or HOST:PORT, e.g. 127.0.0.1:53', description: 'DNS resolver HOST:PORT (default: the system\'s)' })),
     sourceAddress: Type.Optional(Type.String({ description: 'bind outgoing probe connections to this local IP' })),
     targets: Type.Optional(Type.String({ minLength: 1, description: 'targets file (YAML or JSON), in addition to the KV bucket' })),
@@ -37,6 +39,8 @@ export type AgentConfigInput = Static<typeof AgentConfigSchema>;
 /** The agent's validated, defaulted, frozen configuration. */
 export interface AgentConfig {
   readonly nats: string[];
+  /** TLS and credentials towards NATS; absent: a plain connection without credentials. */
+  readonly natsAccess?: NatsAccess;
   readonly region: string;
   readonly id: string;
   readonly dnsServer: string | null;
@@ -56,7 +60,7 @@ export interface AgentConfig {
   readonly logLevel: string;
 }
 
-export const AGENT_USAGE = 'Usage: crossprobe agent --nats URL --region R --id A [--dns-server HOST:PORT] [--source-address IP] [--targets FILE] [--control URL]...';
+export const AGENT_USAGE = 'Usage: crossprobe agent --nats URL --region R --id A [--nats-ca FILE --nats-nkey FILE] [--dns-server HOST:PORT] [--source-address IP] [--targets FILE] [--control URL]...';
 
 export function agentHelp(): string {
   return configHelp(AgentConfigSchema, AGENT_USAGE);
@@ -105,8 +109,10 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     }
     return url.href;
   });
+  const natsAccess = loadNatsAccess(c, nats);
   return Object.freeze({
     nats,
+    ...(natsAccess ? { natsAccess } : {}),
     region: c.region,
     id: c.id,
     dnsServer: c.dnsServer ?? null,

@@ -9,14 +9,6 @@ interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-const notYet = (what: string): Command => ({
-  summary: `${what} (not in this version yet)`,
-  run: async () => {
-    process.stderr.write(`crossprobe: ${what} is not in this version yet; meanwhile GET /api/v1/targets/:id/diagnosis has the verdict and its evidence.\n`);
-    return 2;
-  },
-});
-
 /** The registry of subcommands: adding one is one entry here. */
 const COMMANDS: Record<string, Command> = {
   agent: { summary: 'probe targets and publish every result over NATS', run: agentCommand },
@@ -29,11 +21,18 @@ const COMMANDS: Record<string, Command> = {
     summary: 'manage targets through the collector API (targets add|list|rm)',
     run: async (argv) => (await import('./targets.js')).targetsCommand(argv),
   },
+  enroll: {
+    summary: 'create a NATS user (nkey) for an agent, the collector or a leaf node, and its hub authorization entry',
+    run: async (argv) => (await import('./enroll.js')).enrollCommand(argv),
+  },
   diagnose: {
     summary: "where a target's failures come from: verdict, suspects, hints, grid",
     run: async (argv) => (await import('./diagnose.js')).diagnoseCommand(argv),
   },
-  report: notYet('regional failure reports'),
+  report: {
+    summary: 'the regional failure report of a target over a range (Markdown, HTML or JSON)',
+    run: async (argv) => (await import('./report.js')).reportCommand(argv),
+  },
   dev: {
     summary: 'the local demo fleet: NATS, a collector, agents in several regions and the fault lab',
     run: async (argv) => (await import('./dev.js')).devCommand(argv),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, formatDuration, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp } from '../cli/config.js';
+import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
 const Duration = (description: string) =>
   Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
@@ -12,6 +13,7 @@ const Token = (description: string) =>
 export const CollectorConfigSchema = Type.Object(
   {
     nats: Type.String({ minLength: 1, description: 'NATS server URL(s), comma-separated' }),
+    ...NATS_ACCESS_PROPERTIES,
     db: Type.String({ minLength: 1, description: 'SQLite database file (created when missing)' }),
     listen: Type.String({
       pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s\\[\\]]+):\\d{1,5}$',
@@ -34,6 +36,12 @@ export const CollectorConfigSchema = Type.Object(
     incidentInterval: Duration('how often every target is diagnosed for incidents'),
     resolveAfter: Duration('an incident resolves after its target stays healthy this long'),
     confirmEvaluations: Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be a whole number from 1 to 100', description: 'consecutive failing diagnoses that open an incident' }),
+    streamReplicas: Type.Integer({
+      minimum: 1,
+      maximum: 5,
+      errorMessage: 'must be a whole number from 1 to 5',
+      description: 'replicas of the results stream and the targets bucket when the collector creates them (3 on a 3-node hub cluster; existing ones keep theirs)',
+    }),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), {
       errorMessage: 'must be one of fatal, error, warn, info, debug, trace',
       description: 'log level',
@@ -46,6 +54,8 @@ export type CollectorConfigInput = Static<typeof CollectorConfigSchema>;
 /** The collector's validated, defaulted, frozen configuration. */
 export interface CollectorConfig {
   readonly nats: readonly string[];
+  /** TLS and credentials towards NATS; absent: a plain connection without credentials. */
+  readonly natsAccess?: NatsAccess;
   readonly db: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly apiToken: string | null;
@@ -54,13 +64,15 @@ export interface CollectorConfig {
   readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
   readonly heartbeatIntervalMs: number;
   readonly incidents: { readonly intervalMs: number; readonly resolveAfterMs: number; readonly confirmEvaluations: number };
+  /** Replicas of the results stream and targets bucket the collector creates. */
+  readonly streamReplicas: number;
   readonly webhooks: readonly { readonly url: string; readonly format: 'json' | 'slack' }[];
   /** Base of links in alerts; null: the address the API listens on. */
   readonly publicUrl: string | null;
   readonly logLevel: string;
 }
 
-export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL --db FILE --listen HOST:PORT [--api-token T] [--read-token T] [--short-window 5m --long-window 1h]';
+export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL [--nats-ca FILE --nats-nkey FILE] --db FILE --listen HOST:PORT [--api-token T] [--read-token T] [--short-window 5m --long-window 1h]';
 
 export function collectorHelp(): string {
   return configHelp(CollectorConfigSchema, COLLECTOR_USAGE);
@@ -86,6 +98,7 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     incidentInterval: '30s',
     resolveAfter: '5m',
     confirmEvaluations: 2,
+    streamReplicas: 1,
     logLevel: 'info',
   });
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
@@ -143,8 +156,10 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
       'retentionRaw',
     );
   }
+  const natsAccess = loadNatsAccess(c, nats);
   return Object.freeze({
     nats: Object.freeze(nats),
+    ...(natsAccess ? { natsAccess } : {}),
     db: c.db,
     listen: Object.freeze({ host: m[1]!, port }),
     apiToken: c.apiToken ?? null,
@@ -162,6 +177,7 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
       resolveAfterMs: ms('resolveAfter', '--resolve-after', 'CROSSPROBE_RESOLVE_AFTER', c.resolveAfter),
       confirmEvaluations: c.confirmEvaluations,
     }),
+    streamReplicas: c.streamReplicas,
     webhooks: Object.freeze([
       ...c.webhook.map((url, i) => ({ url: httpUrl(`webhook[${i}] (--webhook, CROSSPROBE_WEBHOOK)`, url), format: 'json' as const })),
       ...c.slackWebhook.map((url, i) => ({ url: httpUrl(`slackWebhook[${i}] (--slack-webhook, CROSSPROBE_SLACK_WEBHOOK)`, url), format: 'slack' as const })),

@@ -8,6 +8,7 @@ import type { CollectorConfig } from './config.js';
 import { createAlerts, type Alerts } from './alerts/index.js';
 import { startIncidentLoop, type IncidentLoop } from './incidents/index.js';
 import { evaluateTarget } from './evaluate.js';
+import { COLLECTOR_INBOX_PREFIX, describeNatsAccess, natsConnectOptions } from '../proto/nats-options.js';
 
 /** Told once the collector serves: the API's base URL. */
 export interface CollectorHooks {
@@ -51,13 +52,22 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
 
     let nc: NatsConnection;
     try {
-      nc = running.nc = await connect({ servers: [...config.nats], name: 'crossprobe-collector', maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
+      nc = running.nc = await connect({
+        ...natsConnectOptions(config.nats, config.natsAccess),
+        name: 'crossprobe-collector',
+        // its user may subscribe to its own replies only (see crossprobe enroll --collector)
+        inboxPrefix: COLLECTOR_INBOX_PREFIX,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1_000,
+        // a hub reloading a broken users file must not end the connection for good
+        ignoreAuthErrorAbort: true,
+      });
     } catch (err) {
       throw new Error(`cannot connect to NATS at ${config.nats.join(', ')}: ${(err as Error).message}`, { cause: err });
     }
     watchNats(nc, logger);
-    logger.info({ server: nc.getServer() }, 'connected to NATS');
-    const kv = await ensureTargetsBucket(nc);
+    logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
+    const kv = await ensureTargetsBucket(nc, { replicas: config.streamReplicas });
     await republishMissingTargets(store, kv, logger);
 
     // The port is taken before ingest starts: a collector that cannot serve must not take results
@@ -79,7 +89,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       throw new Error(`cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
     }
 
-    running.ingest = await startIngest({ nc, store, logger });
+    running.ingest = await startIngest({ nc, store, logger, streamReplicas: config.streamReplicas });
     running.retention = new Retention(store, config, logger);
     running.retention.start();
 
@@ -95,6 +105,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       logger,
       alerts,
       intervalMs: config.incidents.intervalMs,
+      activeWithinMs: config.windows.longMs,
       options: { confirmEvaluations: config.incidents.confirmEvaluations, resolveAfterMs: config.incidents.resolveAfterMs },
       evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs }),
     });

@@ -41,6 +41,8 @@ export interface IssueOptions {
   readonly notBefore?: Date;
   /** Default: thirty days from now. */
   readonly notAfter?: Date;
+  /** Also good for the client end of TLS (clientAuth): NATS cluster routes, mutual TLS. Default: server only. */
+  readonly clientAuth?: boolean;
 }
 
 async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
@@ -92,7 +94,7 @@ export async function issueCert(ca: TestCa, opts: IssueOptions): Promise<TestCer
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.ExtendedKeyUsageExtension(opts.clientAuth ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(sans),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),

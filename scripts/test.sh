@@ -7,6 +7,10 @@ source scripts/setup.sh
 ensure_apt nats-server nats-server
 ensure_apt nginx nginx
 want_apt iptables iptables   # real connect timeouts and kernel path faults (root only)
+want_apt chromium chromium   # the browser tests (test/browser): a real headless Chromium (root only)
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CROSSPROBE_CHROMIUM:-}" ]; then
+  echo "crossprobe test: chromium is not installed: the browser tests (test/browser) will be skipped. Install it with: sudo apt-get install -y chromium" >&2
+fi
 
 rm -rf dist
 npm run --silent build   # tsc: type-checking is part of the tests

@@ -27,9 +27,9 @@ export function alertSentence(e: IncidentEvent): string {
   return `[${TAGS[e.type]}] ${e.incident.target}: ${e.incident.summary}`;
 }
 
-/** Where the operator reads the full diagnosis: `<publicUrl>/api/v1/targets/<id>/diagnosis`. */
+/** Where the operator reads the regional failure report of the last day (HTML, for a browser). */
 export function reportUrl(publicUrl: string, target: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/api/v1/targets/${encodeURIComponent(target)}/diagnosis`;
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/targets/${encodeURIComponent(target)}/report?since=24h&format=html`;
 }
 
 export function jsonAlert(e: IncidentEvent, publicUrl: string): JsonAlert {
@@ -43,7 +43,8 @@ const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g
 export function slackAlert(e: IncidentEvent, publicUrl: string): SlackAlert {
   const sentence = alertSentence(e);
   const closed = /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
-  return { text: `${slackEscape(closed)} <${reportUrl(publicUrl, e.incident.target)}|report>` };
+  // the link too: its query's & would otherwise be read as the start of an entity
+  return { text: `${slackEscape(closed)} <${slackEscape(reportUrl(publicUrl, e.incident.target))}|report>` };
 }
 
 /** The body for a webhook of `format`. */

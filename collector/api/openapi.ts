@@ -58,6 +58,16 @@ function parameters(schema: TObject | undefined, where: 'path' | 'query'): Json[
   });
 }
 
+/**
+ * The 2xx content of a route: `produces` is one content type, or several separated by ", " (a route
+ * serving formats, e.g. the report): the schema describes the JSON one, the others are text.
+ */
+function successContent(produces: string | undefined, schema: TSchema): JsonObject {
+  const types = (produces ?? 'application/json').split(/,\s+/);
+  if (types.length === 1) return { [types[0]!]: { schema: toJsonSchema(schema) } };
+  return Object.fromEntries(types.map((t) => [t, { schema: t.startsWith('application/json') ? toJsonSchema(schema) : { type: 'string' } }]));
+}
+
 function operation(route: Route): JsonObject {
   const s = route.schema;
   const responses: JsonObject = {};
@@ -67,10 +77,10 @@ function operation(route: Route): JsonObject {
   if (route.access === 'write') statuses.add(403);
   for (const status of [...statuses].sort((a, b) => a - b)) {
     const schema = s.response[status] ?? ErrorSchema;
-    const type = status < 300 ? (route.produces ?? 'application/json') : 'application/json';
-    responses[String(status)] = { description: STATUS_TEXT[status] ?? String(status), content: { [type]: { schema: toJsonSchema(schema) } } };
+    const content = status < 300 ? successContent(route.produces, schema) : { 'application/json': { schema: toJsonSchema(schema) } };
+    responses[String(status)] = { description: STATUS_TEXT[status] ?? String(status), content };
   }
-  const tag = route.url.replace(/^\/api\/v1/, '').split('/')[1] ?? 'ops';
+  const tag = route.url === '/' ? 'dashboard' : (route.url.replace(/^\/api\/v1/, '').split('/')[1] ?? 'ops');
   return {
     operationId: route.operationId,
     summary: route.summary,

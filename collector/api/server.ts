@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { VERSION } from '../../agent/version.js';
-import { authorize } from './auth.js';
+import { authorize, redactUrl, tokenLogin, withoutToken } from './auth.js';
 import { notFound, toApiError } from './errors.js';
 import { defineRoute, typeboxValidatorCompiler, type Route } from './route.js';
 import type { ApiContext } from './context.js';
@@ -13,6 +13,8 @@ import { diagnosisRoutes } from './diagnosis.js';
 import { rejectRoutes } from './rejects.js';
 import { healthRoutes } from './health.js';
 import { incidentRoutes } from './incidents.js';
+import { reportRoutes } from './reports.js';
+import { dashboardRoutes, isHtmlPage, unauthorizedPage } from './dashboard.js';
 import { openApiDocument } from './openapi.js';
 import { OpenApiSchema } from './schemas.js';
 
@@ -32,6 +34,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     ...rejectRoutes(ctx),
     ...healthRoutes(ctx),
     ...incidentRoutes({ store: ctx.store }),
+    ...reportRoutes(ctx),
+    ...dashboardRoutes(ctx),
   ];
   let document: unknown = null;
   const openapi: Route = defineRoute({
@@ -65,7 +69,12 @@ export function buildApi(ctx: ApiContext): ApiServer {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, req, reply) => {
     const { error, internal } = toApiError(err);
-    if (internal) logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    if (internal) logger.error({ err, method: req.method, url: redactUrl(req.url) }, 'request failed');
+    // a browser asking for a page gets a page explaining how to get in, not JSON
+    if (error.statusCode === 401 && isHtmlPage(req.method, req.routeOptions.url, req.query)) {
+      void unauthorizedPage(reply, error.message, withoutToken(req.url));
+      return;
+    }
     if (error.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="crossprobe"');
     void reply.code(error.statusCode).type('application/json; charset=utf-8').send(error.toBody());
   });
@@ -73,7 +82,7 @@ export function buildApi(ctx: ApiContext): ApiServer {
     void reply.code(404).send(notFound(`no route ${req.method} ${req.url.split('?')[0]}`).toBody());
   });
   app.addHook('onResponse', async (req, reply) => {
-    const fields = { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const fields = { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) logger.warn(fields, 'request answered with an error');
     else logger.debug(fields, 'request');
   });
@@ -84,7 +93,16 @@ export function buildApi(ctx: ApiContext): ApiServer {
       url: route.url,
       schema: { ...(params ? { params } : {}), ...(querystring ? { querystring } : {}), ...(body ? { body } : {}) },
       // before the body is read: an unauthorized client learns nothing about what it sent
-      onRequest: async (req) => authorize(ctx.tokens, route.access, req.headers.authorization),
+      onRequest: async (req, reply) => {
+        // ?token= on a page: exchanged for the session cookie, then the same URL without it
+        const login = tokenLogin(ctx.tokens, route.access, req.method, req.url, req.protocol === 'https');
+        if (login !== null) {
+          if (login.setCookie !== null) void reply.header('set-cookie', login.setCookie);
+          return reply.code(303).header('location', login.location).header('cache-control', 'no-store').send();
+        }
+        authorize(ctx.tokens, route.access, req.headers.authorization, req.headers.cookie);
+        return undefined;
+      },
       handler: route.handler,
     });
   }

@@ -22,6 +22,8 @@ export interface IngestOptions {
   readonly maxMessageBytes?: number;
   /** Max age of the results stream when ingest creates it (ms). Default: proto's RESULTS_MAX_AGE_MS. */
   readonly streamMaxAgeMs?: number;
+  /** Replicas of the results stream and targets bucket when ingest creates them. Default 1. */
+  readonly streamReplicas?: number;
 }
 
 /** Counters since start. */
@@ -126,9 +128,10 @@ class IngestLoop implements Ingest {
 
   async setup(): Promise<void> {
     const jsm = await this.opts.nc.jetstreamManager();
-    const created = await ensureResultsStream(jsm, this.opts.streamMaxAgeMs === undefined ? {} : { maxAgeMs: this.opts.streamMaxAgeMs });
-    if (created) this.logger.info({ stream: RESULTS_STREAM }, 'created the results stream');
-    await ensureTargetsBucket(this.opts.nc);
+    const replicas = this.opts.streamReplicas ?? 1;
+    const created = await ensureResultsStream(jsm, { replicas, ...(this.opts.streamMaxAgeMs === undefined ? {} : { maxAgeMs: this.opts.streamMaxAgeMs }) });
+    if (created) this.logger.info({ stream: RESULTS_STREAM, replicas }, 'created the results stream');
+    await ensureTargetsBucket(this.opts.nc, { replicas });
     // Room for the batches in flight, plus what a crashed predecessor still holds until ack_wait expires.
     await ensureConsumer(jsm, { durable: this.durable, ackWaitMs: this.ackWaitMs, maxAckPending: this.batchSize * 4 });
   }

@@ -27,3 +27,18 @@ export {
   type IncidentEventType,
   type IncidentVerdict,
 } from './incidents.js';
+export {
+  HOUR_MS,
+  PHASES,
+  NEWEST_FAILURES,
+  type PhaseName,
+  type RollupBucket,
+  type CodeCounts,
+  type MinuteOfHourCounts,
+  type FailureGroup,
+  type FailureGroups,
+  type DetailRow,
+  type Detail,
+  type FailureSample,
+  type StatusMinute,
+} from './reports.js';

@@ -165,11 +165,70 @@ CREATE TABLE incident_events (
 CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
 `;
 
+// Reports read long ranges (30 days = 43,200 minutes per region and node) from hourly sums, kept up to
+// date by triggers on `rollups` so the code that writes rollups stays as it is: an insert adds its row
+// to its hour, an update (the rollup upsert) adds the difference, a delete (retention, rebuild)
+// subtracts it and drops an hour that reaches zero probes. Maxima can only grow: after a delete an
+// hour's max may still be a deleted minute's. The partial index finds a target's failures without
+// walking its successes (report samples, provenance). These column lists are part of a released step:
+// never change them; a new column needs a new step.
+const V4_SUMMED = [
+  'n', 'failures', 'f_dns_nxdomain', 'f_dns_servfail', 'f_dns_timeout', 'f_connect_refused', 'f_connect_timeout',
+  'f_connect_reset', 'f_net_unreachable', 'f_tls_handshake', 'f_tls_cert_expired', 'f_tls_cert_invalid',
+  'f_headers_timeout', 'f_body_timeout', 'f_reset_mid_body', 'f_http_status', 'f_body_mismatch',
+  'total_n', 'total_sum', 'first_byte_n', 'first_byte_sum',
+] as const;
+const V4_MAXED = ['total_max', 'first_byte_max'] as const;
+const V4_KEY = ['target', 'hour_ms', 'region', 'agent', 'ip'] as const;
+const V4_HOUR = (minute: string) => `(${minute} / 3600000) * 3600000`;
+const V4_MATCH = (row: 'NEW' | 'OLD') =>
+  `target = ${row}.target AND hour_ms = ${V4_HOUR(`${row}.minute_ms`)} AND region = ${row}.region AND agent = ${row}.agent AND ip = ${row}.ip`;
+const V4_MAX = (c: string, v: string) => `${c} = max(coalesce(${c}, ${v}), coalesce(${v}, ${c}))`;
+const V4_COLS = [...V4_KEY, ...V4_SUMMED, ...V4_MAXED].join(', ');
+const V4_HOURLY = `
+CREATE TABLE rollups_hourly (
+  target TEXT NOT NULL,
+  hour_ms INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  ${V4_SUMMED.map((c) => `${c} ${c.endsWith('_sum') ? 'REAL' : 'INTEGER'} NOT NULL DEFAULT 0`).join(',\n  ')},
+  total_max REAL,
+  first_byte_max REAL,
+  PRIMARY KEY (target, hour_ms, region, agent, ip)
+) WITHOUT ROWID;
+
+INSERT INTO rollups_hourly (${V4_COLS})
+SELECT target, ${V4_HOUR('minute_ms')}, region, agent, ip, ${V4_SUMMED.map((c) => `SUM(${c})`).join(', ')}, MAX(total_max), MAX(first_byte_max)
+FROM rollups GROUP BY 1, 2, 3, 4, 5;
+
+CREATE TRIGGER rollups_hourly_insert AFTER INSERT ON rollups BEGIN
+  INSERT INTO rollups_hourly (${V4_COLS})
+  VALUES (NEW.target, ${V4_HOUR('NEW.minute_ms')}, NEW.region, NEW.agent, NEW.ip, ${[...V4_SUMMED, ...V4_MAXED].map((c) => `NEW.${c}`).join(', ')})
+  ON CONFLICT (${V4_KEY.join(', ')}) DO UPDATE SET
+  ${[...V4_SUMMED.map((c) => `${c} = ${c} + excluded.${c}`), ...V4_MAXED.map((c) => V4_MAX(c, `excluded.${c}`))].join(', ')};
+END;
+
+CREATE TRIGGER rollups_hourly_update AFTER UPDATE ON rollups BEGIN
+  UPDATE rollups_hourly SET
+  ${[...V4_SUMMED.map((c) => `${c} = ${c} + NEW.${c} - OLD.${c}`), ...V4_MAXED.map((c) => V4_MAX(c, `NEW.${c}`))].join(', ')}
+  WHERE ${V4_MATCH('NEW')};
+END;
+
+CREATE TRIGGER rollups_hourly_delete AFTER DELETE ON rollups BEGIN
+  UPDATE rollups_hourly SET ${V4_SUMMED.map((c) => `${c} = ${c} - OLD.${c}`).join(', ')} WHERE ${V4_MATCH('OLD')};
+  DELETE FROM rollups_hourly WHERE ${V4_MATCH('OLD')} AND n <= 0;
+END;
+
+CREATE INDEX results_target_failed ON results (target, started_at_ms) WHERE ok = 0;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
   { version: 2, name: 'per-minute rollups (backfilled)', sql: V2_ROLLUPS },
   { version: 3, name: 'incidents and their history', sql: V3_INCIDENTS },
+  { version: 4, name: 'hourly rollups (backfilled, kept by triggers) and an index of failed results', sql: V4_HOURLY },
 ]);
 
 /** The schema version a database is at (0: empty). */

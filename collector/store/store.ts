@@ -9,7 +9,7 @@ import { TargetsTable, type StoredTarget } from './targets.js';
 import { RECENT_DEFAULTS, RecentWindows, type RecentOptions } from './recent.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
-import { ReportQueries, type FailureGroups, type FailureSample, type IdentityCount, type MinuteOfHourCounts, type RegionPhases, type RollupBucket, type StatusMinute } from './reports.js';
+import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './reports.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
@@ -88,14 +88,14 @@ export interface Store {
    * minutes) and (region, agent, ip); whole hours are read from the hourly sums. For reports.
    */
   reportBuckets(target: string, fromMs: number, toMs: number, bucketMs: number): RollupBucket[];
+  /** A target's failures by code per (region, agent, ip) over [fromMs, toMs), from the rollups. */
+  reportCodes(target: string, fromMs: number, toMs: number): CodeCounts[];
   /** A target's probes and failures per minute of the hour over [fromMs, toMs), from the rollups. */
   reportMinuteOfHour(target: string, fromMs: number, toMs: number): MinuteOfHourCounts[];
   /** The newest `limit` failed raw results of a target in [fromMs, toMs), grouped by region, agent, IP, identity, status, code, provenance. */
   reportFailureGroups(target: string, fromMs: number, toMs: number, limit: number): FailureGroups;
-  /** Probes and failures per (region, ip, identity) of a target's raw results in [fromMs, toMs). */
-  reportIdentityCounts(target: string, fromMs: number, toMs: number): IdentityCount[];
-  /** Phase percentiles (p50/p90/p99) per region of a target's raw results in [fromMs, toMs). */
-  reportPhases(target: string, fromMs: number, toMs: number): RegionPhases[];
+  /** A target's newest raw results in [fromMs, toMs), at most `maxRows` (the window then starts later). */
+  reportDetail(target: string, fromMs: number, toMs: number, maxRows: number): Detail;
   /** Failed raw results by id, newest first (ids no longer stored are skipped). */
   reportSamples(resultIds: readonly string[]): FailureSample[];
   /** When the oldest raw result kept started (any target); null when none is. */
@@ -286,6 +286,10 @@ class SqliteStore implements Store {
     return this.reports.buckets(target, fromMs, toMs, bucketMs);
   }
 
+  reportCodes(target: string, fromMs: number, toMs: number): CodeCounts[] {
+    return this.reports.codes(target, fromMs, toMs);
+  }
+
   reportMinuteOfHour(target: string, fromMs: number, toMs: number): MinuteOfHourCounts[] {
     return this.reports.minuteOfHour(target, fromMs, toMs);
   }
@@ -294,12 +298,8 @@ class SqliteStore implements Store {
     return this.reports.failureGroups(target, fromMs, toMs, limit);
   }
 
-  reportIdentityCounts(target: string, fromMs: number, toMs: number): IdentityCount[] {
-    return this.reports.identityCounts(target, fromMs, toMs);
-  }
-
-  reportPhases(target: string, fromMs: number, toMs: number): RegionPhases[] {
-    return this.reports.phases(target, fromMs, toMs);
+  reportDetail(target: string, fromMs: number, toMs: number, maxRows: number): Detail {
+    return this.reports.detail(target, fromMs, toMs, maxRows);
   }
 
   reportSamples(resultIds: readonly string[]): FailureSample[] {

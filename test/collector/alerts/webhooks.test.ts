@@ -6,7 +6,7 @@ import { event, LB_SUMMARY } from '../incidents/diagnoses.js';
 import { WebhookServer, type Answer } from './webhook-server.js';
 
 const PUBLIC = 'https://crossprobe.example.com/';
-const REPORT = 'https://crossprobe.example.com/api/v1/targets/shop/diagnosis';
+const REPORT = 'https://crossprobe.example.com/api/v1/targets/shop/report?since=24h&format=html';
 
 describe('alerts', () => {
   let server: WebhookServer | null = null;
@@ -59,9 +59,9 @@ describe('alerts', () => {
     assert.deepEqual(
       server.received.map((r) => r.body),
       [
-        { text: `[OPENED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT}|report>` },
-        { text: `[CHANGED] shop: 502s &amp; resets &lt;everywhere&gt;. <${REPORT}|report>` },
-        { text: `[RESOLVED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT}|report>` },
+        { text: `[OPENED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT.replace('&', '&amp;')}|report>` },
+        { text: `[CHANGED] shop: 502s &amp; resets &lt;everywhere&gt;. <${REPORT.replace('&', '&amp;')}|report>` },
+        { text: `[RESOLVED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT.replace('&', '&amp;')}|report>` },
       ],
       'in order, Slack control characters escaped',
     );
@@ -139,8 +139,8 @@ describe('alerts', () => {
     alerts.notify([event('opened')]);
     await alerts.idle();
     const byPath = new Map(server.received.map((r) => [r.path, r.body as Record<string, unknown>]));
-    assert.equal(byPath.get('/json')?.reportUrl, 'http://collector:8080/api/v1/targets/shop/diagnosis');
-    assert.equal(byPath.get('/slack')?.text, `[OPENED] shop: ${LB_SUMMARY}. <http://collector:8080/api/v1/targets/shop/diagnosis|report>`);
+    assert.equal(byPath.get('/json')?.reportUrl, 'http://collector:8080/api/v1/targets/shop/report?since=24h&format=html');
+    assert.equal(byPath.get('/slack')?.text, `[OPENED] shop: ${LB_SUMMARY}. <http://collector:8080/api/v1/targets/shop/report?since=24h&amp;format=html|report>`);
   });
 
   it('alerts config - bad webhooks and limits are refused at start-up with the field named', () => {

@@ -114,6 +114,7 @@ describe('operations API', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     assert.deepEqual(documented, [
       'DELETE /api/v1/targets/{id}',
+      'GET /',
       'GET /api/v1/agents',
       'GET /api/v1/incidents',
       'GET /api/v1/incidents/{id}',
@@ -124,6 +125,7 @@ describe('operations API', () => {
       'GET /api/v1/targets/{id}',
       'GET /api/v1/targets/{id}/diagnosis',
       'GET /api/v1/targets/{id}/grid',
+      'GET /api/v1/targets/{id}/report',
       'GET /healthz',
       'GET /metrics',
       'POST /api/v1/targets',

@@ -93,7 +93,7 @@ describe('incident loop', () => {
     assert.equal(body.incident.id, opened.id);
     assert.equal(body.incident.verdict, 'lb-node');
     assert.match(body.summary, /^\[OPENED\] shop: .*127\.0\.0\.32/);
-    assert.equal(body.reportUrl, 'http://collector.test:8080/api/v1/targets/shop/diagnosis');
+    assert.equal(body.reportUrl, 'http://collector.test:8080/api/v1/targets/shop/report?since=24h&format=html');
     assert.ok(log.lines.some((l) => l.msg === 'incident opened' && l.target === 'shop' && l.incident === opened.id));
 
     // the node is fixed: from T0 on every probe succeeds; the failures leave the 2-minute window

@@ -21,8 +21,8 @@ describe('incident store', () => {
     try {
       const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'incident%' ORDER BY name").pluck().all();
       assert.deepEqual(names, ['incident_events', 'incidents']);
-      assert.equal(MIGRATIONS.at(-1)?.version, 3);
-      assert.equal(db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get(), 3);
+      assert.ok((MIGRATIONS.at(-1)?.version ?? 0) >= 3);
+      assert.equal(db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get(), MIGRATIONS.at(-1)?.version);
     } finally {
       db.close();
     }
@@ -43,7 +43,7 @@ describe('incident store', () => {
 
     store = openStore(path);
     try {
-      assert.deepEqual(store.schema, { from: 3, to: 3 });
+      assert.deepEqual(store.schema, { from: MIGRATIONS.at(-1)!.version, to: MIGRATIONS.at(-1)!.version });
       const id = `shop-${T0 + 30_000}`;
       const incident = store.getIncident(id);
       assert.ok(incident, 'the incident is on disk');
