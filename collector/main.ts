@@ -82,6 +82,8 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ingestStats: () => running.ingest?.stats() ?? null,
       now: () => Date.now(),
+      // behind a TLS proxy the requests arrive as plain HTTP: the public URL says what browsers use
+      secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     }));
     try {
       await api.listen({ host: config.listen.host, port: config.listen.port });

@@ -23,6 +23,11 @@ export interface ApiContext {
   /** Ingest counters for /metrics; null when ingest does not run in this process. */
   readonly ingestStats: () => IngestStats | null;
   readonly now: () => number;
+  /**
+   * Session cookies get `Secure` even on plain HTTP requests: the collector is reached through a TLS
+   * proxy (an https `--public-url`). Default false (then only on a direct HTTPS request).
+   */
+  readonly secureCookies?: boolean;
 }
 
 /** An agent is stale after this many heartbeat intervals without a heartbeat. */

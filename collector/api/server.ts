@@ -95,7 +95,7 @@ export function buildApi(ctx: ApiContext): ApiServer {
       // before the body is read: an unauthorized client learns nothing about what it sent
       onRequest: async (req, reply) => {
         // ?token= on a page: exchanged for the session cookie, then the same URL without it
-        const login = tokenLogin(ctx.tokens, route.access, req.method, req.url, req.protocol === 'https');
+        const login = tokenLogin(ctx.tokens, route.access, req.method, req.url, req.protocol === 'https' || ctx.secureCookies === true);
         if (login !== null) {
           if (login.setCookie !== null) void reply.header('set-cookie', login.setCookie);
           return reply.code(303).header('location', login.location).header('cache-control', 'no-store').send();

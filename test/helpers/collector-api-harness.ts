@@ -17,6 +17,7 @@ export interface ApiHarnessOptions {
   readonly ingest?: boolean;
   readonly windows?: ApiContext['windows'];
   readonly heartbeatIntervalMs?: number;
+  readonly secureCookies?: boolean;
 }
 
 /**
@@ -58,6 +59,7 @@ export class ApiHarness {
         heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 5_000,
         ingestStats: () => running?.stats() ?? null,
         now: () => Date.now(),
+        ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
       });
       await app.ready();
       return new ApiHarness(app, store, nats, nc, kv, dir, ingest, lines);

@@ -214,6 +214,17 @@ describe('report API with a read token', () => {
     assert.equal(String(api.headers['set-cookie']).split(';')[0], `crossprobe_session=${sessionValue(API_TOKEN)}`);
   });
 
+  it('auth - behind a TLS proxy (an https --public-url) the session cookie is Secure', async () => {
+    const behindTls = await ApiHarness.start({ tokens: { api: API_TOKEN, read: READ_TOKEN }, secureCookies: true });
+    try {
+      const login = await behindTls.app.inject({ method: 'GET', url: `/?token=${READ_TOKEN}` });
+      assert.equal(login.statusCode, 303);
+      assert.equal(String(login.headers['set-cookie']), `crossprobe_session=${sessionValue(READ_TOKEN)}; Path=/; HttpOnly; SameSite=Strict; Secure`);
+    } finally {
+      await behindTls.dispose();
+    }
+  });
+
   it('auth - the session cookie never writes, and a forged one reads nothing', async () => {
     const session = { cookie: `crossprobe_session=${sessionValue(API_TOKEN)}` };
     const write = await h.app.inject({ method: 'POST', url: '/api/v1/targets', headers: { ...session, 'content-type': 'application/json' }, payload: { id: 'x', url: 'http://x.example/' } });
