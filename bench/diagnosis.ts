@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore, type ResultRecord, type Store } from '../collector/store/index.js';
-import { evaluateTarget, agentHealth } from '../collector/evaluate.js';
+import { evaluateTarget, agentHealth, otherTargetRates } from '../collector/evaluate.js';
 import { diagnose, DEFAULT_DIAGNOSIS_OPTIONS } from '../collector/diagnosis/index.js';
 import { seededRandom } from '../lab/faults.js';
 import { fakeRecord } from '../test/helpers/collector-fixtures.js';
@@ -87,7 +87,7 @@ try {
     const w = time(() => (verdict = evaluateTarget(store, 'shop', now, options).verdict));
     const totals = store.agentTotals(now - HOUR, now);
     const obs = store.observations('shop', totals.fromMs, totals.toMs);
-    const agents = agentHealth(store, obs, totals, now - HOUR);
+    const agents = agentHealth(store, otherTargetRates(obs, totals), now - HOUR);
     const k = time(() => diagnose({ target: 'shop', observations: obs, agents, nowMs: now, options }));
     if (i >= 3) {
       // the first 3 runs warm up the JIT and SQLite's cache

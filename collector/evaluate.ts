@@ -2,6 +2,12 @@ import { diagnose, resolveOptions, type AgentHealth, type Diagnosis, type Diagno
 import type { AgentFailureRate, Store } from './store/index.js';
 
 /**
+ * Below this long window, agent health reads exact counts from SQLite (few rows); from it on, the
+ * store's in-memory per-minute totals, whose minute resolution is then at most a tenth of the window.
+ */
+export const EXACT_AGENT_RATES_BELOW_MS = 10 * 60_000;
+
+/**
  * The diagnosis of one target now: reads what the classifier needs from the store (the target's
  * observations over the long window, each agent's health and its failure rate on other targets) and
  * hands it to the pure classifier. The one place the API, incidents and reports get a verdict from.
@@ -9,24 +15,22 @@ import type { AgentFailureRate, Store } from './store/index.js';
 export function evaluateTarget(store: Store, target: string, nowMs: number, options: Partial<DiagnosisOptions> = {}): Diagnosis {
   const opts = resolveOptions(options);
   const fromMs = nowMs - opts.longWindowMs;
+  if (opts.longWindowMs < EXACT_AGENT_RATES_BELOW_MS) {
+    const observations = store.observations(target, fromMs, nowMs);
+    return diagnose({ target, observations, agents: agentHealth(store, store.agentFailureRates(fromMs, nowMs, target), fromMs), nowMs, options: opts });
+  }
   const totals = store.agentTotals(fromMs, nowMs);
   // the whole minutes agent totals cover: the target's own share is taken out over the same minutes
   // (the classifier keeps to its windows itself)
   const observations = store.observations(target, Math.min(fromMs, totals.fromMs), Math.max(nowMs, totals.toMs));
-  return diagnose({ target, observations, agents: agentHealth(store, observations, totals, fromMs), nowMs, options: opts });
+  return diagnose({ target, observations, agents: agentHealth(store, otherTargetRates(observations, totals), fromMs), nowMs, options: opts });
 }
 
-/**
- * Each agent's health, judged against its region peers on the other targets: `totals` (every target,
- * from `store.agentTotals`) less this target's `observations` over the same minutes. A heartbeat from
- * before `fromMs` says nothing about the agent's network now.
- */
-export function agentHealth(
-  store: Store,
+/** Per agent, failed / total on the other targets: `totals` (every target, from `store.agentTotals`) less this target's `observations` over the same minutes. */
+export function otherTargetRates(
   observations: readonly Observation[],
   totals: { readonly rates: readonly AgentFailureRate[]; readonly fromMs: number; readonly toMs: number },
-  fromMs: number,
-): AgentHealth[] {
+): AgentFailureRate[] {
   // region → agent → this target's share (no key string per observation: this runs over every probe)
   const own = new Map<string, Map<string, { failed: number; total: number }>>();
   for (const o of observations) {
@@ -50,6 +54,14 @@ export function agentHealth(
     const total = r.total - (mine?.total ?? 0);
     if (total > 0) rates.push({ agent: r.agent, region: r.region, failed, total });
   }
+  return rates;
+}
+
+/**
+ * Each agent's health, judged against its region peers: `rates` are the agents' failed / total on the
+ * other targets. A heartbeat from before `fromMs` says nothing about the agent's network now.
+ */
+export function agentHealth(store: Store, rates: readonly AgentFailureRate[], fromMs: number): AgentHealth[] {
   const byRegion = new Map<string, { failed: number; total: number }>();
   for (const r of rates) {
     const t = byRegion.get(r.region) ?? { failed: 0, total: 0 };

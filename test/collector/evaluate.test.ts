@@ -1,0 +1,48 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateTarget, EXACT_AGENT_RATES_BELOW_MS } from '../../collector/evaluate.js';
+import type { ResultRecord, Store } from '../../collector/store/index.js';
+import { fakeRecord } from '../helpers/collector-fixtures.js';
+import { TempDir, tempStore } from '../helpers/collector-store.js';
+
+const NOW = Date.UTC(2024, 5, 1, 12, 0, 30);
+const AGENTS = [['eu-west', 'eu-1'], ['eu-west', 'eu-2'], ['us-east', 'us-1'], ['us-east', 'us-2']] as const;
+const IPS = ['192.0.2.1', '192.0.2.2'];
+
+/** 20 minutes of both targets from every agent every 10 s; eu-2's own network drops every probe it makes. */
+function results(): ResultRecord[] {
+  const out: ResultRecord[] = [];
+  for (let t = NOW - 20 * 60_000; t < NOW; t += 10_000) {
+    for (const target of ['shop', 'api']) {
+      for (const [region, agent] of AGENTS) {
+        for (const ip of IPS) out.push(fakeRecord({ target, region, agent, ip, startedAtMs: t, failure: agent === 'eu-2' ? 'CONNECT_TIMEOUT' : null }));
+      }
+    }
+  }
+  return out;
+}
+
+describe('evaluateTarget', () => {
+  const dir = new TempDir();
+  let store: Store;
+  before(() => {
+    store = tempStore(dir);
+    store.insertResults(results());
+  });
+  after(() => {
+    store.close();
+    dir.dispose();
+  });
+
+  it('evaluate - an agent failing on every target is set aside, from exact counts (short window) and from the in-memory minute totals (long window) alike', () => {
+    const verdicts = [];
+    for (const longWindowMs of [5 * 60_000, 15 * 60_000]) {
+      const d = evaluateTarget(store, 'shop', NOW, { shortWindowMs: 60_000, longWindowMs });
+      verdicts.push(d.findings.map((f) => [f.verdict, f.suspects.map((s) => `${s.dimension}=${s.value}`)]));
+      assert.equal(d.verdict, 'agent', `long window ${longWindowMs / 60_000} min: ${JSON.stringify(d.findings.map((f) => f.summary))}`);
+    }
+    assert.ok(5 * 60_000 < EXACT_AGENT_RATES_BELOW_MS && 15 * 60_000 >= EXACT_AGENT_RATES_BELOW_MS, 'one window on each path');
+    assert.deepEqual(verdicts[0], [['agent', ['agent=eu-2']]]);
+    assert.deepEqual(verdicts[1], verdicts[0]);
+  });
+});
