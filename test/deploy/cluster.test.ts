@@ -8,7 +8,7 @@ import type { NatsConnection } from 'nats';
 import { RESULTS_STREAM, TARGETS_BUCKET } from '../../proto/index.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { CollectorProcess } from '../helpers/collector-api-process.js';
-import { connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeTestPki, type NodePorts } from '../helpers/nats-deploy.js';
+import { addTarget, collectorAnswering, connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeTestPki, type NodePorts } from '../helpers/nats-deploy.js';
 import { freePort } from '../helpers/net.js';
 import { RecordingServer } from '../helpers/recording-server.js';
 import { waitFor } from '../helpers/stream.js';
@@ -66,16 +66,8 @@ describe('deploy - a 3-node hub cluster', () => {
     // --stream-replicas 3: the collector creates the results stream and the targets bucket on all three nodes
     collector = CollectorProcess.start(['--nats', urls, '--nats-ca', caFile, '--nats-nkey', join(keys, 'collector.nkey'), '--stream-replicas', '3', '--db', db, '--listen', `127.0.0.1:${apiPort}`, '--api-token', TOKEN]);
     cleanups.push(() => collector.kill());
-    await waitFor('the collector API', async () => {
-      if (!collector.running) throw new Error(`the collector exited:\n${collector.stderr}`);
-      return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
-    }, 30_000);
-    const created = await fetch(`${api}/api/v1/targets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'web', url: web.url('/cluster'), interval: '200ms', timeout: '200ms' }),
-    });
-    assert.equal(created.status, 201, await created.text());
+    await collectorAnswering(collector, api);
+    await addTarget(api, TOKEN, { id: 'web', url: web.url('/cluster'), interval: '200ms', timeout: '200ms' });
   });
 
   after(async () => {

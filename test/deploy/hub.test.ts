@@ -10,7 +10,7 @@ import { agentInboxPrefix, loadNatsAccess, natsConnectOptions } from '../../prot
 import { Spool } from '../../agent/sinks/spool.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { CollectorProcess, runCli } from '../helpers/collector-api-process.js';
-import { connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeTestPki } from '../helpers/nats-deploy.js';
+import { addTarget, collectorAnswering, connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeTestPki } from '../helpers/nats-deploy.js';
 import { freePort } from '../helpers/net.js';
 import { RecordingServer } from '../helpers/recording-server.js';
 import { memoryLogger } from '../helpers/logger.js';
@@ -77,19 +77,11 @@ describe('deploy - a TLS hub with one NATS user per agent', () => {
       CROSSPROBE_NATS_NKEY: join(keys, 'collector.nkey'),
     });
     cleanups.push(() => collector.kill());
-    await waitFor('the collector API', async () => {
-      if (!collector.running) throw new Error(`the collector exited:\n${collector.stderr}`);
-      return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
-    }, 30_000);
+    await collectorAnswering(collector, api);
     inspector = await connectInspector(hub.url, caFile, INSPECTOR);
     cleanups.push(() => inspector.close());
     // the target reaches the agents through the KV bucket, which the collector writes
-    const created = await fetch(`${api}/api/v1/targets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'web', url: web.url('/'), interval: '250ms', timeout: '250ms' }),
-    });
-    assert.equal(created.status, 201, await created.text());
+    await addTarget(api, TOKEN, { id: 'web', url: web.url('/'), interval: '250ms', timeout: '250ms' });
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import { encodeResult, pb, resultId, type ProbeResult } from '../../proto/index.
 import { agentInboxPrefix, loadNatsAccess, natsConnectOptions } from '../../proto/nats-options.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { CollectorProcess } from '../helpers/collector-api-process.js';
-import { deployDir, enroll, hubConfig, leafConfig, NatsNode, usersFileWithInspector, writeTestPki } from '../helpers/nats-deploy.js';
+import { addTarget, collectorAnswering, deployDir, enroll, hubConfig, leafConfig, NatsNode, usersFileWithInspector, writeTestPki } from '../helpers/nats-deploy.js';
 import { freePort } from '../helpers/net.js';
 import { RecordingServer } from '../helpers/recording-server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -77,17 +77,9 @@ describe('deploy - a regional leaf node in front of the hub', () => {
     api = `http://127.0.0.1:${apiPort}`;
     const collector = CollectorProcess.start(['--nats', hub.url, '--nats-ca', caFile, '--nats-nkey', join(keys, 'collector.nkey'), '--db', db, '--listen', `127.0.0.1:${apiPort}`, '--api-token', TOKEN]);
     cleanups.push(() => collector.kill());
-    await waitFor('the collector API', async () => {
-      if (!collector.running) throw new Error(`the collector exited:\n${collector.stderr}`);
-      return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
-    }, 30_000);
+    await collectorAnswering(collector, api);
     // the agent learns its target from the hub's KV bucket, through the leaf (JetStream domain "hub")
-    const created = await fetch(`${api}/api/v1/targets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'web', url: web.url('/leaf'), interval: '200ms', timeout: '200ms' }),
-    });
-    assert.equal(created.status, 201, await created.text());
+    await addTarget(api, TOKEN, { id: 'web', url: web.url('/leaf'), interval: '200ms', timeout: '200ms' });
   });
 
   after(async () => {

@@ -6,7 +6,8 @@ import { issueCert, makeCa } from '../../lab/certs.js';
 import { findNatsServer } from '../../dev/processes.js';
 import { addToUsersFile } from '../../cli/enroll.js';
 import { loadNatsAccess, natsConnectOptions } from '../../proto/nats-options.js';
-import { runCli, type CliRun } from './collector-api-process.js';
+import { runCli, type CliRun, type CollectorProcess } from './collector-api-process.js';
+import { waitFor } from './stream.js';
 import { repoRoot } from './paths.js';
 
 /** The deploy/ folder operators copy from. */
@@ -189,4 +190,22 @@ export class NatsNode {
     const body = (await r.json()) as { connections?: { name?: string }[] };
     return (body.connections ?? []).map((c) => c.name ?? '');
   }
+}
+
+/** Waits until a collector process answers /healthz at `api`; fails at once, with its stderr, when it exits. */
+export async function collectorAnswering(collector: CollectorProcess, api: string): Promise<void> {
+  await waitFor('the collector API', async () => {
+    if (!collector.running) throw new Error(`the collector exited:\n${collector.stderr}`);
+    return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
+  }, 30_000);
+}
+
+/** Adds a target through the collector's API: the KV bucket carries it to the agents. */
+export async function addTarget(api: string, token: string, target: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${api}/api/v1/targets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(target),
+  });
+  if (res.status !== 201) throw new Error(`adding target ${String(target.id)}: ${res.status} ${await res.text()}`);
 }
