@@ -8,6 +8,7 @@ import { addToUsersFile } from '../../cli/enroll.js';
 import { loadNatsAccess, natsConnectOptions } from '../../proto/nats-options.js';
 import { runCli, type CliRun, type CollectorProcess } from './collector-api-process.js';
 import { waitFor } from './stream.js';
+import { stopChild } from './nats-server.js';
 import { repoRoot } from './paths.js';
 
 /** The deploy/ folder operators copy from. */
@@ -169,14 +170,8 @@ export class NatsNode {
   /** Stops it (SIGTERM, or `signal`; SIGKILL after 5 s) and waits for the exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const proc = this.proc;
-    if (!proc) return;
     this.proc = null;
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill(signal);
-    const t = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
+    if (proc) await stopChild(proc, signal);
   }
 
   /** Re-reads the config file (`nats-server --signal reload`). */
