@@ -1,9 +1,10 @@
 import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection, type Subscription } from 'nats';
 import type { Logger } from 'pino';
 import { HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
-import type { RejectRecord, ResultRecord, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { DEFAULT_DURABLE, ensureConsumer } from './consumer.js';
-import { MAX_RESULT_BYTES, SubjectCache, heartbeatFromMessage, resultFromMessage } from './decode.js';
+import { MAX_RESULT_BYTES, heartbeatFromMessage } from './decode.js';
+import { WriterThread, type WriteOutcome } from './writer.js';
 
 export interface IngestOptions {
   /** Connect it with `maxReconnectAttempts: -1`: ingest survives any outage the connection survives. */
@@ -24,6 +25,8 @@ export interface IngestOptions {
   readonly streamMaxAgeMs?: number;
   /** Replicas of the results stream and targets bucket when ingest creates them. Default 1. */
   readonly streamReplicas?: number;
+  /** Called on the main thread after each batch commits and before its messages are acked (instrumentation, tests). */
+  readonly onCommitted?: (batch: { readonly messages: number } & WriteOutcome) => void;
 }
 
 /** Counters since start. */
@@ -67,10 +70,11 @@ const PULL_EXPIRES_MS = 5_000;
 
 /**
  * Starts the collector's ingest: makes sure the results stream, the targets bucket and the durable
- * pull consumer exist, then consumes results in batches — each batch decoded, inserted in ONE SQLite
- * transaction (results INSERT OR IGNORE, rollups, rejects) and acked only after the commit. Also
- * stores heartbeats from core NATS. Never throws after start-up for transport or message trouble:
- * it logs, backs off and resumes.
+ * pull consumer exist, then consumes results in batches — each batch decoded and inserted in ONE SQLite
+ * transaction (results INSERT OR IGNORE, rollups, rejects) on a writer thread, and acked only after the
+ * commit. The main thread only moves bytes and acks, while the thread commits one batch the next
+ * arrives. Also stores heartbeats from core NATS. Never throws after start-up for transport or message
+ * trouble: it logs, backs off and resumes.
  */
 export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   const batchSize = opts.batchSize ?? 500;
@@ -83,6 +87,7 @@ export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, maxBytes);
   // The first setup runs in the foreground, so a bad configuration or an unreachable server at start-up fails fast.
   await ingest.setup();
+  await ingest.startWriter();
   ingest.start();
   return ingest;
 }
@@ -99,7 +104,9 @@ class IngestLoop implements Ingest {
   private stopping = false;
   private wake: (() => void) | null = null;
   private lastRejectLogAt = 0;
-  private readonly subjects = new SubjectCache();
+  private readonly writer: WriterThread;
+  /** Batches handed to the writer and not yet acked or nak'd. */
+  private readonly writing = new Set<Promise<void>>();
   private counters = { received: 0, inserted: 0, duplicates: 0, rejected: 0, heartbeats: 0, batches: 0, failedBatches: 0 };
   private newestStartedAtMs: number | null = null;
   private pending: number | null = null;
@@ -115,6 +122,11 @@ class IngestLoop implements Ingest {
     this.logger = opts.logger.child({ component: 'ingest' });
     this.store = opts.store;
     this.durable = opts.durable ?? DEFAULT_DURABLE;
+    this.writer = new WriterThread(opts.store, maxBytes);
+  }
+
+  startWriter(): Promise<void> {
+    return this.writer.start();
   }
 
   stats(): IngestStats {
@@ -156,6 +168,8 @@ class IngestLoop implements Ingest {
     await this.messages?.close();
     await this.loop;
     this.flush();
+    while (this.writing.size > 0) await Promise.all(this.writing);
+    await this.writer.close();
     this.heartbeatSub?.unsubscribe();
     this.logger.info(this.stats(), 'ingest stopped');
   }
@@ -215,7 +229,7 @@ class IngestLoop implements Ingest {
     else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
   }
 
-  /** Commits the buffered messages in one transaction, then acks them; on a failed commit, naks them. */
+  /** Hands the buffered messages to the writer as one batch; acks them once it is committed, naks them if not. */
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -227,31 +241,34 @@ class IngestLoop implements Ingest {
     // Parsing the delivery info costs a string split per message: read it off the last one only.
     this.pending = batch.at(-1)!.info.pending;
     const now = Date.now();
-    const results: ResultRecord[] = [];
-    const rejects: RejectRecord[] = [];
-    for (const m of batch) {
-      const checked = resultFromMessage(m.subject, m.data, now, this.maxBytes, this.subjects);
-      if (checked.ok) results.push(checked.value);
-      else rejects.push({ receivedAtMs: now, subject: m.subject, reason: checked.reason, bytes: m.data });
-    }
-    let inserted: number;
+    const done = this.writer.write(batch, now).then(
+      (outcome) => this.committed(batch, outcome),
+      (err: Error) => {
+        this.counters.failedBatches++;
+        this.logger.error({ err: err.message, messages: batch.length }, 'batch not committed; messages will be redelivered');
+        for (const m of batch) ackSafely(() => m.nak(RETRY_NAK_MS));
+      },
+    );
+    this.writing.add(done);
+    void done.finally(() => this.writing.delete(done));
+  }
+
+  private committed(batch: readonly JsMsg[], outcome: WriteOutcome): void {
     try {
-      inserted = this.store.insertBatch({ results, rejects }).inserted;
+      this.opts.onCommitted?.({ messages: batch.length, ...outcome });
     } catch (err) {
-      this.counters.failedBatches++;
-      this.logger.error({ err: (err as Error).message, messages: batch.length }, 'batch not committed; messages will be redelivered');
-      for (const m of batch) ackSafely(() => m.nak(RETRY_NAK_MS));
-      return;
+      this.logger.error({ err: (err as Error).message }, 'onCommitted hook failed');
     }
     // Only now, with the batch committed, may the server forget these messages.
     for (const m of batch) ackSafely(() => m.ack());
     this.counters.batches++;
-    this.counters.inserted += inserted;
-    this.counters.duplicates += results.length - inserted;
-    this.counters.rejected += rejects.length;
-    this.lastBatchAt = now;
-    for (const r of results) if (this.newestStartedAtMs === null || r.startedAtMs > this.newestStartedAtMs) this.newestStartedAtMs = r.startedAtMs;
-    if (rejects.length > 0) this.logReject(rejects[0]!, rejects.length);
+    this.counters.inserted += outcome.inserted;
+    this.counters.duplicates += outcome.duplicates;
+    this.counters.rejected += outcome.rejected;
+    this.lastBatchAt = Date.now();
+    const newest = outcome.newestStartedAtMs;
+    if (newest !== null && (this.newestStartedAtMs === null || newest > this.newestStartedAtMs)) this.newestStartedAtMs = newest;
+    if (outcome.firstReject !== null) this.logReject(outcome.firstReject, outcome.rejected);
   }
 
   private onHeartbeat(subject: string, data: Uint8Array): void {
@@ -272,7 +289,7 @@ class IngestLoop implements Ingest {
     }
   }
 
-  private logReject(example: RejectRecord, count: number): void {
+  private logReject(example: { readonly subject: string; readonly reason: string }, count: number): void {
     const now = Date.now();
     const fields = { subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
     if (now - this.lastRejectLogAt >= REJECT_LOG_INTERVAL_MS) {

@@ -42,3 +42,5 @@ export {
   type FailureSample,
   type StatusMinute,
 } from './reports.js';
+export { BatchInserter, openBatchInserter, type CommittedRows } from './batch.js';
+export { summarizeCommit, type CommitSummary, type CommittedBatch, type CommittedObservation } from './recent.js';

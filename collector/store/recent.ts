@@ -10,12 +10,48 @@ export interface AgentMinuteRow {
   readonly failed: number;
 }
 
-/** Where the recent windows load what they do not hold yet (the SQLite tables). */
+/** What a read of the store saw, and the highest results rowid committed as of that read. */
+export interface Snapshot<T> {
+  readonly value: T;
+  readonly throughRowid: number;
+}
+
+/**
+ * Where the recent windows load what they do not hold yet (the SQLite tables). Each read comes with the
+ * highest results rowid of the same read snapshot: committed results are reported to `added` too, maybe
+ * after a read already saw them, and the rowid tells which ones a read held.
+ */
 export interface RecentSource {
   /** A target's observations with fromMs ≤ started < toMs, ordered by (started, result id). */
-  observations(target: string, fromMs: number, toMs: number): ObservationRow[];
+  observations(target: string, fromMs: number, toMs: number): Snapshot<ObservationRow[]>;
   /** Per (minute, region, agent) totals over every target for fromMinuteMs ≤ minute < toMinuteMs. */
-  agentMinutes(fromMinuteMs: number, toMinuteMs: number): AgentMinuteRow[];
+  agentMinutes(fromMinuteMs: number, toMinuteMs: number): Snapshot<AgentMinuteRow[]>;
+}
+
+/** A result committed as new: its target and the observation the classifier reads. */
+export interface CommittedObservation {
+  readonly target: string;
+  readonly observation: ObservationRow;
+}
+
+/**
+ * What one commit added, in brief: a read snapshot holds all of a commit or none of it, so its rowids
+ * tell whether a load already saw it. SQLite gives the new rows of one transaction consecutive rowids.
+ */
+export interface CommitSummary {
+  /** The lowest and highest rowid of the new results. */
+  readonly fromRowid: number;
+  readonly throughRowid: number;
+  /** New results per (minute, region, agent). */
+  readonly minutes: readonly AgentMinuteRow[];
+  /** The targets of the new results, each once. */
+  readonly targets: readonly string[];
+}
+
+/** What one commit added, as the recent windows take it. */
+export interface CommittedBatch extends CommitSummary {
+  /** The new results' observations; only called when a target of the batch is held (it may read them back). */
+  observations(): readonly CommittedObservation[];
 }
 
 export interface RecentOptions {
@@ -78,6 +114,8 @@ function lowerBound(rows: readonly ObservationRow[], ms: number): number {
 interface TargetWindow {
   /** Every stored observation of the target started at or after this is in `rows`. */
   coverFromMs: number;
+  /** The load saw every result up to this rowid: `added` skips those. */
+  readonly throughRowid: number;
   rows: ObservationRow[];
   readonly low: LowWater;
 }
@@ -98,9 +136,10 @@ const MAX_INTERNED = 50_000;
  * target. This keeps, in memory:
  * - per target, its observations from the earliest start recently asked for onwards;
  * - per minute and agent, failed / total over every target (what agent health compares),
- * both loaded once from SQLite and then kept current by the store's committed inserts. It is exact as
- * long as this store is the database's only writer of results — the collector's case (one process,
- * one connection); retention and rollup rebuilds clear it.
+ * both loaded once from SQLite and then kept current by every committed insert reported to `added`.
+ * The writer may be another connection (the ingest's writer thread) whose reports arrive after a load
+ * already saw what they report: rowids tell them apart. It is exact as long as every results insert
+ * is reported — the collector's case; retention and rollup rebuilds clear it.
  */
 export class RecentWindows {
   private readonly targets = new Map<string, TargetWindow>();
@@ -108,6 +147,8 @@ export class RecentWindows {
   /** minute → "region\0agent" → tally over every target. */
   private readonly minutes = new Map<number, Map<string, AgentTally>>();
   private minutesFromMs = Infinity;
+  /** The minute tallies' load saw every result up to this rowid. */
+  private minutesThroughRowid = 0;
   private readonly minutesLow: LowWater;
   private readonly strings = new Map<string, string>();
   private readonly identities = new Map<string, Readonly<Record<string, string>>>();
@@ -118,7 +159,7 @@ export class RecentWindows {
 
   /** The target's observations with fromMs ≤ started < toMs, oldest first (as `RecentSource.observations`). */
   observations(target: string, fromMs: number, toMs: number): ObservationRow[] {
-    if (this.opts.maxObservations <= 0) return this.source.observations(target, fromMs, toMs);
+    if (this.opts.maxObservations <= 0) return this.source.observations(target, fromMs, toMs).value;
     let w = this.targets.get(target);
     if (w !== undefined) {
       // most recently read last: eviction takes the first
@@ -128,9 +169,10 @@ export class RecentWindows {
     const low = w?.low ?? new LowWater(this.opts.keepMs / 2, this.opts.clock);
     const keepFrom = low.note(fromMs);
     if (w === undefined || fromMs < w.coverFromMs) {
-      const rows = this.source.observations(target, fromMs, Number.MAX_SAFE_INTEGER).map((o) => this.intern(o));
+      const read = this.source.observations(target, fromMs, Number.MAX_SAFE_INTEGER);
+      const rows = read.value.map((o) => this.intern(o));
       if (w !== undefined) this.drop(target, w);
-      w = { coverFromMs: fromMs, rows, low };
+      w = { coverFromMs: fromMs, throughRowid: read.throughRowid, rows, low };
       this.targets.set(target, w);
       this.held += rows.length;
     } else if (keepFrom > w.coverFromMs) {
@@ -155,9 +197,12 @@ export class RecentWindows {
     const toMinute = Math.ceil(toMs / MINUTE_MS) * MINUTE_MS;
     const keepFrom = this.minutesLow.note(fromMinute);
     if (fromMinute < this.minutesFromMs) {
-      const upTo = this.minutesFromMs === Infinity ? Number.MAX_SAFE_INTEGER : this.minutesFromMs;
-      for (const r of this.source.agentMinutes(fromMinute, upTo)) this.tally(r.minuteMs, r.region, r.agent, r.total, r.failed);
+      // reaching further back reloads every minute, all from one snapshot
+      const read = this.source.agentMinutes(fromMinute, Number.MAX_SAFE_INTEGER);
+      this.minutes.clear();
+      for (const r of read.value) this.tally(r.minuteMs, r.region, r.agent, r.total, r.failed);
       this.minutesFromMs = fromMinute;
+      this.minutesThroughRowid = read.throughRowid;
     } else if (keepFrom > this.minutesFromMs) {
       for (const minute of this.minutes.keys()) if (minute < keepFrom) this.minutes.delete(minute);
       this.minutesFromMs = keepFrom;
@@ -181,14 +226,22 @@ export class RecentWindows {
     return { rates, fromMs: fromMinute, toMs: toMinute };
   }
 
-  /** Results the store has just committed as new. */
-  added(fresh: readonly ResultRecord[]): void {
-    for (const r of fresh) {
-      const minute = Math.floor(r.startedAtMs / MINUTE_MS) * MINUTE_MS;
-      if (minute >= this.minutesFromMs) this.tally(minute, r.region, r.agent, 1, r.ok ? 0 : 1);
-      const w = this.targets.get(r.target);
-      if (w === undefined || r.startedAtMs < w.coverFromMs) continue;
-      const o = this.intern(toObservation(r));
+  /** Results committed as new (by any connection), each commit reported once, after it. */
+  added(batch: CommittedBatch): void {
+    if (batch.throughRowid > this.minutesThroughRowid) {
+      for (const m of batch.minutes) if (m.minuteMs >= this.minutesFromMs) this.tally(m.minuteMs, m.region, m.agent, m.total, m.failed);
+    }
+    let held: Set<string> | null = null;
+    for (const target of batch.targets) {
+      const w = this.targets.get(target);
+      if (w !== undefined && batch.throughRowid > w.throughRowid) (held ??= new Set()).add(target);
+    }
+    if (held === null) return;
+    for (const { target, observation } of batch.observations()) {
+      if (!held.has(target)) continue;
+      const w = this.targets.get(target)!;
+      if (observation.atMs < w.coverFromMs) continue;
+      const o = this.intern(observation);
       const last = w.rows[w.rows.length - 1];
       if (last === undefined || compareObservations(last, o) <= 0) w.rows.push(o);
       else {
@@ -208,6 +261,7 @@ export class RecentWindows {
     this.held = 0;
     this.minutes.clear();
     this.minutesFromMs = Infinity;
+    this.minutesThroughRowid = 0;
     this.strings.clear();
     this.identities.clear();
   }
@@ -260,7 +314,20 @@ export class RecentWindows {
       identity = this.identities.get(key) ?? Object.freeze({ ...o.identity });
       this.identities.set(key, identity);
     }
-    return { ...o, region: this.str(o.region), agent: this.str(o.agent), ip: this.str(o.ip), identity };
+    return {
+      atMs: o.atMs,
+      region: this.str(o.region),
+      agent: this.str(o.agent),
+      ip: this.str(o.ip),
+      identity,
+      ok: o.ok,
+      failure: o.failure,
+      status: o.status,
+      provenance: o.provenance,
+      firstByteMs: o.firstByteMs,
+      totalMs: o.totalMs,
+      resultId: o.resultId,
+    };
   }
 
   private str(s: string): string {
@@ -287,4 +354,28 @@ export function toObservation(r: ResultRecord): ObservationRow {
     totalMs: r.phases.total,
     resultId: r.resultId,
   };
+}
+
+/** A commit's summary, from its new results and their rowids (in the same order). */
+export function summarizeCommit(fresh: readonly ResultRecord[], rowids: readonly number[]): CommitSummary {
+  let fromRowid = Number.MAX_SAFE_INTEGER;
+  let throughRowid = 0;
+  for (const id of rowids) {
+    if (id < fromRowid) fromRowid = id;
+    if (id > throughRowid) throughRowid = id;
+  }
+  const minutes = new Map<string, { minuteMs: number; region: string; agent: string; total: number; failed: number }>();
+  const targets = new Set<string>();
+  for (const r of fresh) {
+    targets.add(r.target);
+    const minuteMs = Math.floor(r.startedAtMs / MINUTE_MS) * MINUTE_MS;
+    const key = `${minuteMs}\u0000${r.region}\u0000${r.agent}`;
+    const m = minutes.get(key);
+    if (m === undefined) minutes.set(key, { minuteMs, region: r.region, agent: r.agent, total: 1, failed: r.ok ? 0 : 1 });
+    else {
+      m.total++;
+      if (!r.ok) m.failed++;
+    }
+  }
+  return { fromRowid, throughRowid, minutes: [...minutes.values()], targets: [...targets] };
 }

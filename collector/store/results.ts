@@ -127,12 +127,37 @@ export const RESULTS_INSERT_SQL = `INSERT INTO results (result_id, target, regio
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (result_id) DO NOTHING`;
 
+const OBSERVATION_COLUMNS = 'started_at_ms, region, agent, ip, identity, ok, failure, status, provenance, first_byte_ms, total_ms, result_id';
+type ObservationColumns = Pick<
+  ResultRow,
+  'started_at_ms' | 'region' | 'agent' | 'ip' | 'identity' | 'ok' | 'failure' | 'status' | 'provenance' | 'first_byte_ms' | 'total_ms' | 'result_id'
+>;
+
+function toObservationRow(r: ObservationColumns): ObservationRow {
+  return {
+    atMs: r.started_at_ms,
+    region: r.region,
+    agent: r.agent,
+    ip: r.ip,
+    identity: JSON.parse(r.identity) as Record<string, string>,
+    ok: r.ok === 1,
+    failure: r.failure as FailureCode | null,
+    status: r.status,
+    provenance: r.provenance as ProvenanceName | null,
+    firstByteMs: r.first_byte_ms,
+    totalMs: r.total_ms,
+    resultId: r.result_id,
+  };
+}
+
 /** The `results` table: idempotent inserts and the reads the API and diagnosis need. */
 export class ResultsTable {
   private readonly insertStmt;
   private readonly observationsStmt;
+  private readonly committedStmt;
   private readonly agentRatesStmt;
   private readonly countStmt;
+  private readonly maxRowidStmt;
   private readonly deleteStmt;
   /** Prepared query statements by SQL text (the filter combinations in use are few). */
   private readonly queries = new Map<string, Database.Statement<unknown[]>>();
@@ -140,28 +165,44 @@ export class ResultsTable {
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(RESULTS_INSERT_SQL);
     this.observationsStmt = db.prepare(
-      `SELECT started_at_ms, region, agent, ip, identity, ok, failure, status, provenance, first_byte_ms, total_ms, result_id
-       FROM results WHERE target = ? AND started_at_ms >= ? AND started_at_ms < ? ORDER BY started_at_ms, result_id`,
+      `SELECT ${OBSERVATION_COLUMNS} FROM results
+       WHERE target = ? AND started_at_ms >= ? AND started_at_ms < ? ORDER BY started_at_ms, result_id`,
     );
+    this.committedStmt = db.prepare(`SELECT target, ${OBSERVATION_COLUMNS} FROM results WHERE rowid BETWEEN ? AND ? ORDER BY rowid`);
     this.agentRatesStmt = db.prepare(
       `SELECT agent, region, SUM(ok = 0) AS failed, COUNT(*) AS total FROM results
        WHERE started_at_ms >= ? AND started_at_ms < ? AND target != ? GROUP BY region, agent ORDER BY region, agent`,
     );
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM results').pluck();
+    this.maxRowidStmt = db.prepare('SELECT max(rowid) FROM results').pluck();
     this.deleteStmt = db.prepare(
       'DELETE FROM results WHERE rowid IN (SELECT rowid FROM results WHERE started_at_ms < ? ORDER BY started_at_ms LIMIT ?)',
     );
   }
 
-  /** Inserts each record unless its id is already stored; returns the records that were new. Call inside a transaction. */
-  insert(records: readonly ResultRecord[]): ResultRecord[] {
+  /**
+   * Inserts each record unless its id is already stored; returns the records that were new, and pushes
+   * their rowids onto `rowids` when given. Call inside a transaction.
+   */
+  insert(records: readonly ResultRecord[], rowids?: number[]): ResultRecord[] {
     const fresh: ResultRecord[] = [];
     const stmt = this.insertStmt;
     for (const r of records) {
       const info = stmt.run(resultRow(r));
-      if (info.changes === 1) fresh.push(r);
+      if (info.changes === 1) {
+        fresh.push(r);
+        rowids?.push(Number(info.lastInsertRowid));
+      }
     }
     return fresh;
+  }
+
+  /**
+   * The highest rowid stored (0 when empty). SQLite gives a new row max(rowid) + 1 and writers commit one
+   * at a time, so rows committed later have higher rowids (retention deletes old rows, not the newest).
+   */
+  maxRowid(): number {
+    return (this.maxRowidStmt.get() as number | null) ?? 0;
   }
 
   count(): number {
@@ -214,26 +255,15 @@ export class ResultsTable {
     return { results, nextCursor: more && last ? encodeCursor(order, last.startedAtMs, last.resultId) : null };
   }
 
+  /** The results with fromRowid ≤ rowid ≤ throughRowid (one commit's new rows), with their targets. */
+  committedBetween(fromRowid: number, throughRowid: number): { target: string; observation: ObservationRow }[] {
+    const rows = this.committedStmt.all(fromRowid, throughRowid) as (ObservationColumns & { target: string })[];
+    return rows.map((r) => ({ target: r.target, observation: toObservationRow(r) }));
+  }
+
   /** A target's results with `fromMs` ≤ started < `toMs`, oldest first, shaped for the classifier. */
   observations(target: string, fromMs: number, toMs: number): ObservationRow[] {
-    const rows = this.observationsStmt.all(target, fromMs, toMs) as Pick<
-      ResultRow,
-      'started_at_ms' | 'region' | 'agent' | 'ip' | 'identity' | 'ok' | 'failure' | 'status' | 'provenance' | 'first_byte_ms' | 'total_ms' | 'result_id'
-    >[];
-    return rows.map((r) => ({
-      atMs: r.started_at_ms,
-      region: r.region,
-      agent: r.agent,
-      ip: r.ip,
-      identity: JSON.parse(r.identity) as Record<string, string>,
-      ok: r.ok === 1,
-      failure: r.failure as FailureCode | null,
-      status: r.status,
-      provenance: r.provenance as ProvenanceName | null,
-      firstByteMs: r.first_byte_ms,
-      totalMs: r.total_ms,
-      resultId: r.result_id,
-    }));
+    return (this.observationsStmt.all(target, fromMs, toMs) as ObservationColumns[]).map(toObservationRow);
   }
 
   /** Per agent, failed / total results with `fromMs` ≤ started < `toMs` on every target except `excludeTarget`. */

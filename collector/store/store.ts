@@ -6,7 +6,8 @@ import { RollupsTable, type RollupRow } from './rollups.js';
 import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
 import { TargetsTable, type StoredTarget } from './targets.js';
-import { RECENT_DEFAULTS, RecentWindows, type RecentOptions } from './recent.js';
+import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type AgentMinuteRow, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
+import { BatchInserter } from './batch.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
 import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './reports.js';
@@ -35,6 +36,20 @@ export interface Store {
   insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome;
   /** `insertBatch` without rejects; returns how many results were new. */
   insertResults(results: readonly ResultRecord[]): number;
+  /**
+   * What another connection to this file committed (the ingest's writer thread, see `openBatchInserter`),
+   * each commit reported once after it, so the in-memory windows stay exact.
+   */
+  noteCommitted(commit: CommitSummary): void;
+  /**
+   * Drops the in-memory windows (they load again from SQLite when next read): for when commits may have
+   * gone unreported (a writer thread that died between its commit and its report).
+   */
+  resetRecent(): void;
+  /** Whether `noteCommitted` is wanted: false when the in-memory windows are off. */
+  readonly tracksRecent: boolean;
+  /** The options the file was opened with (a second connection uses the same). */
+  readonly openOptions: OpenDatabaseOptions;
   insertReject(reject: RejectRecord): void;
   countResults(): number;
   countRejects(): number;
@@ -114,7 +129,8 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path, opts);
   try {
     const schema = migrate(db);
-    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...opts.recent });
+    const { recent, ...openOptions } = opts;
+    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions);
   } catch (err) {
     db.close();
     throw err;
@@ -128,39 +144,40 @@ class SqliteStore implements Store {
   private readonly agents: AgentsTable;
   private readonly targets: TargetsTable;
   private readonly incidents: IncidentsTable;
-  private readonly batchTx;
+  private readonly inserter: BatchInserter;
+  private readonly snapshot;
   private readonly putTargetTx;
   private readonly rebuildTx;
   private readonly recordIncidentTx;
   private readonly recent: RecentWindows;
   private readonly reports: ReportQueries;
+  readonly tracksRecent: boolean;
 
   constructor(
     private readonly db: Db,
     readonly path: string,
     readonly schema: { readonly from: number; readonly to: number },
     recent: RecentOptions,
+    readonly openOptions: OpenDatabaseOptions,
   ) {
     this.results = new ResultsTable(db);
     this.rollupsTable = new RollupsTable(db);
+    // one read transaction: the rows and the highest rowid come from the same snapshot
+    this.snapshot = db.transaction((read: () => unknown): Snapshot<unknown> => ({ value: read(), throughRowid: this.results.maxRowid() }));
     this.recent = new RecentWindows(
       {
-        observations: (target, fromMs, toMs) => this.results.observations(target, fromMs, toMs),
-        agentMinutes: (fromMs, toMs) => this.rollupsTable.agentMinutes(fromMs, toMs),
+        observations: (target, fromMs, toMs) => this.snapshot(() => this.results.observations(target, fromMs, toMs)) as Snapshot<ObservationRow[]>,
+        agentMinutes: (fromMs, toMs) => this.snapshot(() => this.rollupsTable.agentMinutes(fromMs, toMs)) as Snapshot<AgentMinuteRow[]>,
       },
       recent,
     );
+    this.tracksRecent = recent.maxObservations > 0;
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
     this.targets = new TargetsTable(db);
     this.incidents = new IncidentsTable(db);
     this.reports = new ReportQueries(db);
-    this.batchTx = db.transaction((results: readonly ResultRecord[], rejects: readonly RejectRecord[]) => {
-      const fresh = this.results.insert(results);
-      if (fresh.length > 0) this.rollupsTable.add(fresh);
-      if (rejects.length > 0) this.rejects.insert(rejects);
-      return fresh;
-    });
+    this.inserter = new BatchInserter(db);
     this.putTargetTx = db.transaction((target: Target, nowMs: number) => this.targets.put(target, nowMs));
     this.rebuildTx = db.transaction((fromMs: number, toMs: number) => this.rollupsTable.rebuild(fromMs, toMs));
     this.recordIncidentTx = db.transaction((incident: IncidentRecord, events: readonly IncidentEventRecord[]) =>
@@ -170,10 +187,21 @@ class SqliteStore implements Store {
 
   insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome {
     const rejects = batch.rejects ?? [];
-    const fresh = this.batchTx(batch.results, rejects);
+    const { fresh, rowids } = this.inserter.insert(batch.results, rejects);
     // after the commit: a rolled-back batch must not reach memory
-    if (fresh.length > 0) this.recent.added(fresh);
+    if (fresh.length > 0 && this.tracksRecent) {
+      this.recent.added({ ...summarizeCommit(fresh, rowids), observations: () => fresh.map((r) => ({ target: r.target, observation: toObservation(r) })) });
+    }
     return { inserted: fresh.length, rejected: rejects.length };
+  }
+
+  resetRecent(): void {
+    this.recent.clear();
+  }
+
+  noteCommitted(commit: CommitSummary): void {
+    // read back only when a window holds one of the commit's targets
+    if (this.tracksRecent) this.recent.added({ ...commit, observations: () => this.results.committedBetween(commit.fromRowid, commit.throughRowid) });
   }
 
   insertResults(results: readonly ResultRecord[]): number {

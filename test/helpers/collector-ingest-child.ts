@@ -8,7 +8,7 @@
 import { writeSync } from 'node:fs';
 import { connect } from 'nats';
 import { pino } from 'pino';
-import { openStore, type Store } from '../../collector/store/index.js';
+import { openStore } from '../../collector/store/index.js';
 import { startIngest } from '../../collector/ingest/index.js';
 
 const env = (name: string, fallback?: string): string => {
@@ -23,23 +23,21 @@ const store = openStore(env('CHILD_DB'));
 const pauseAfter = Number(env('CHILD_PAUSE_AFTER_BATCH', '0'));
 let batches = 0;
 let committed = 0;
-const wrapped: Store = Object.assign(Object.create(store) as Store, {
-  insertBatch(batch: Parameters<Store['insertBatch']>[0]) {
-    const out = store.insertBatch(batch);
-    batches++;
-    committed += out.inserted;
-    if (batches === pauseAfter) {
-      emit('paused', { batches, committed });
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
-    }
-    return out;
-  },
-});
+// After the commit and before the acks: a block here is a collector that dies between the two.
+const onCommitted = (batch: { readonly inserted: number }) => {
+  batches++;
+  committed += batch.inserted;
+  if (batches === pauseAfter) {
+    emit('paused', { batches, committed });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+  }
+};
 
 const nc = await connect({ servers: env('CHILD_NATS_URL'), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
 const ingest = await startIngest({
   nc,
-  store: wrapped,
+  store,
+  onCommitted,
   logger: pino({ level: 'warn' }, pino.destination(2)),
   batchSize: Number(env('CHILD_BATCH', '500')),
   ackWaitMs: Number(env('CHILD_ACK_WAIT_MS', '30000')),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from 'nats';
+import Database from 'better-sqlite3';
 import { RESULTS_STREAM, encodeHeartbeat, encodeResult, failureToWire, heartbeatSubject } from '../../../proto/index.js';
 import { DEFAULT_DURABLE, startIngest, type Ingest } from '../../../collector/ingest/index.js';
 import type { Store } from '../../../collector/store/index.js';
@@ -151,5 +152,26 @@ describe('ingest', () => {
     const [reject] = store.listRejects(1);
     assert.match(reject!.reason, /above the 4096-byte limit/);
     assert.equal(reject!.size, encodeResult(big).byteLength);
+  });
+
+  it('ingest - a batch that cannot commit (the database locked) is nak\'d, redelivered and stored once', async () => {
+    store.close();
+    // the writer thread opens the file with the store's options: a short busy timeout fails fast
+    store = tempStore(dir, 'locked.db', { busyTimeoutMs: 100 });
+    ingest = await startIngest({ nc, store, logger: log.logger, maxWaitMs: 20 });
+    const lock = new Database(store.path);
+    try {
+      lock.prepare('BEGIN IMMEDIATE').run();
+      await publishPipelined(nc.jetstream(), asMessages(variedResults(300, 7)));
+      await waitFor('a failed batch', () => ingest!.stats().failedBatches >= 1);
+      assert.equal(ingest.stats().inserted, 0);
+      assert.ok(log.lines.some((l) => /batch not committed; messages will be redelivered/.test(String(l.msg)) && /locked|busy/i.test(String(l.err))));
+    } finally {
+      lock.prepare('ROLLBACK').run();
+      lock.close();
+    }
+    await waitFor('all stored after the lock is gone', () => ingest!.stats().inserted === 300);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    assert.deepEqual(distinctIds(store.path), { rows: 300, uniq: 300 });
   });
 });

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type ResultRecord, type Store } from '../../../collector/store/index.js';
+import { openBatchInserter, openStore, summarizeCommit, type ResultRecord, type Store } from '../../../collector/store/index.js';
 import { fakeRecord, rng } from '../../helpers/collector-fixtures.js';
 import { TempDir } from '../../helpers/collector-store.js';
 
@@ -113,6 +113,45 @@ describe('recent windows', () => {
       assert.ok(small.recentSize <= 300, 'a window larger than the bound alone is served but not kept');
     } finally {
       small.close();
+    }
+  });
+
+  it('recent - commits by another connection, reported after a load already saw them, are counted once', () => {
+    // The collector's ingest commits on a writer thread's own connection and reports each commit
+    // afterwards; a window loaded in between already holds that commit.
+    const other = new TempDir();
+    const reader = openStore(other.file(), { recent: { maxObservations: 100_000, keepMs: 10 * MIN, clock: () => clock } });
+    const truth = openStore(other.file(), { recent: { maxObservations: 0 } });
+    const writer = openBatchInserter(reader.path);
+    try {
+      const random = rng(23);
+      const commit = (from: number) => {
+        const batch = results(random, from, from + MIN);
+        const { fresh, rowids } = writer.inserter.insert(batch);
+        assert.equal(fresh.length, batch.length);
+        return summarizeCommit(fresh, rowids);
+      };
+      reader.noteCommitted(commit(T0));
+      const now = T0 + 10 * MIN;
+      // shop and the agent totals are held before the next commit; api is loaded after it
+      assert.ok(reader.observations('shop', T0, now).length > 0);
+      reader.agentTotals(T0 + 2 * MIN, now);
+      const late = commit(T0 + MIN);
+      assert.ok(reader.observations('api', T0, now).length > 0, 'api loaded with the unreported commit in it');
+      const wider = reader.agentTotals(T0, now);
+      assert.ok(wider.rates.length > 0, 'totals reloaded from further back, with the unreported commit in them');
+      reader.noteCommitted(late);
+      for (const target of ['shop', 'api', 'www']) {
+        assert.deepEqual(reader.observations(target, T0, now), truth.observations(target, T0, now), target);
+      }
+      const totals = reader.agentTotals(T0, now);
+      assert.deepEqual(totals.rates, truth.agentFailureRates(totals.fromMs, totals.toMs, 'no-such-target'));
+      assert.equal(totals.rates.reduce((n, r) => n + r.total, 0), truth.countResults());
+    } finally {
+      writer.close();
+      reader.close();
+      truth.close();
+      other.dispose();
     }
   });
 });
