@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Client, request } from './undici.js';
+import { Client } from './undici.js';
 import { pb, failureToWire, provenanceToWire, resultId, type FailureCode, type ProbeResult, type Target, type Phases } from '../../proto/index.js';
 import { pinnedConnector, type ConnectionTrace } from './connector.js';
 import { DnsResolver, type ResolvedAddress } from './dns.js';
@@ -149,13 +149,12 @@ async function probeAddress(round: Round, url: URL, address: ResolvedAddress): P
     headersTimeout: backstop,
     bodyTimeout: backstop,
   });
-  const controller = new AbortController();
   const stop = (reason: Error): void => {
     if (state.stoppedBy || state.bodyDoneAt !== null) return;
     state.stoppedBy = reason;
     state.stoppedIn = state.phase;
-    controller.abort(reason);
-    // a request still waiting for its connection only settles when the connect fails or the client goes
+    // the client fails its request with the reason; a request still waiting for its connection only
+    // settles when the connect fails, hence the connector too
     connector.destroy(reason);
     client.destroy(reason).catch(() => undefined);
   };
@@ -165,17 +164,11 @@ async function probeAddress(round: Round, url: URL, address: ResolvedAddress): P
   else ctx.signal?.addEventListener('abort', onShutdown, { once: true });
 
   try {
-    const res = await request(client, {
+    await exchange(client, {
       path: `${url.pathname}${url.search}`,
       method: target.method,
       headers: { 'user-agent': ctx.userAgent, ...target.headers, 'crossprobe-probe-id': id },
-      signal: controller.signal,
-    });
-    state.headersAt = performance.now();
-    state.phase = 'body';
-    state.status = res.statusCode;
-    state.responseHeaders = flattenHeaders(res.headers);
-    await readBody(res.body, state, ctx.bodyCapBytes, target.bodyContains);
+    }, state, ctx.bodyCapBytes, target.bodyContains);
     judge(state, target);
   } catch (err) {
     if (isProgrammingError(err)) throw err;
@@ -207,37 +200,75 @@ function isProgrammingError(err: unknown): boolean {
   return (err instanceof TypeError || err instanceof RangeError) && typeof code !== 'string';
 }
 
-/** Reads the body up to the cap, keeping what the body check and provenance need. */
-async function readBody(body: AsyncIterable<Buffer> & { destroy(): void }, state: ProbeState, cap: number, bodyContains: string | null): Promise<void> {
+/**
+ * One request on the probe's own client, through undici's dispatcher interface: the handler sees the
+ * headers and each body chunk as they arrive, with no response stream, async resource or abort signal
+ * in between (a probe's timer and shutdown end it by destroying the client). Reads the body up to the
+ * cap, keeping what the body check and provenance need; resolves once the body is read (or cut at the
+ * cap), rejects with what ended the exchange otherwise.
+ */
+function exchange(
+  client: Client,
+  opts: { readonly path: string; readonly method: string; readonly headers: Record<string, string> },
+  state: ProbeState,
+  cap: number,
+  bodyContains: string | null,
+): Promise<void> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   const keepLimit = bodyContains !== null ? cap : PROVENANCE_PREFIX_BYTES;
-  try {
-    for await (const raw of body) {
-      const room = cap - state.bodyBytes;
-      const chunk = raw.length > room ? raw.subarray(0, room) : raw;
-      state.bodyBytes += chunk.length;
-      if (keptBytes < keepLimit) {
-        const part = chunk.subarray(0, keepLimit - keptBytes);
-        kept.push(part);
-        keptBytes += part.length;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const bodyEnded = (): void => {
+      state.bodyPrefix = Buffer.concat(kept).subarray(0, PROVENANCE_PREFIX_BYTES);
+      state.bodyDoneAt = performance.now();
+      if (bodyContains !== null) {
+        const read = Buffer.concat(kept);
+        state.bodyMatch = read.includes(Buffer.from(bodyContains, 'utf8')) ? pb.BodyMatch.BODY_MATCH_MATCHED : pb.BodyMatch.BODY_MATCH_MISMATCHED;
       }
-      if (raw.length > room) {
-        // past the cap: stop downloading; the connection is thrown away anyway
-        state.bodyTruncated = true;
-        body.destroy();
-        break;
-      }
-    }
-  } finally {
-    // also when the body failed midway: provenance still judges what arrived
-    state.bodyPrefix = Buffer.concat(kept).subarray(0, PROVENANCE_PREFIX_BYTES);
-  }
-  state.bodyDoneAt = performance.now();
-  if (bodyContains !== null) {
-    const read = Buffer.concat(kept);
-    state.bodyMatch = read.includes(Buffer.from(bodyContains, 'utf8')) ? pb.BodyMatch.BODY_MATCH_MATCHED : pb.BodyMatch.BODY_MATCH_MISMATCHED;
-  }
+      settled = true;
+      resolve();
+    };
+    client.dispatch(opts, {
+      onConnect: () => undefined,
+      onHeaders: (statusCode, rawHeaders) => {
+        if (statusCode < 200) return true; // 1xx: the response is still to come
+        state.headersAt = performance.now();
+        state.phase = 'body';
+        state.status = statusCode;
+        state.responseHeaders = headersOf(rawHeaders);
+        return true;
+      },
+      onData: (raw) => {
+        if (settled) return false;
+        const room = cap - state.bodyBytes;
+        const chunk = raw.length > room ? raw.subarray(0, room) : raw;
+        state.bodyBytes += chunk.length;
+        if (keptBytes < keepLimit) {
+          const part = chunk.subarray(0, keepLimit - keptBytes);
+          kept.push(part);
+          keptBytes += part.length;
+        }
+        if (raw.length > room) {
+          // past the cap: stop downloading; the connection is thrown away anyway
+          state.bodyTruncated = true;
+          bodyEnded();
+          return false;
+        }
+        return true;
+      },
+      onComplete: () => {
+        if (!settled) bodyEnded();
+      },
+      onError: (err) => {
+        if (settled) return;
+        settled = true;
+        // a body that failed midway: provenance still judges what arrived
+        state.bodyPrefix = Buffer.concat(kept).subarray(0, PROVENANCE_PREFIX_BYTES);
+        reject(err);
+      },
+    });
+  });
 }
 
 /** Status check first: a failing status outranks a body mismatch. */
@@ -251,11 +282,15 @@ function judge(state: ProbeState, target: Target): void {
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+/** Response headers by lower-case name, repeated ones joined with ", " (latin1, as undici reads them). */
+function headersOf(raw: readonly Buffer[]): Record<string, string> {
+  // no prototype: a header named __proto__ or constructor is just a header
+  const out = Object.create(null) as Record<string, string>;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    const had = out[name];
+    out[name] = had === undefined ? value : `${had}, ${value}`;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Types of the three undici 7 internals agent/probes/undici.ts imports directly.
+// Types of the two undici 7 internals agent/probes/undici.ts imports directly.
 declare module 'undici/lib/dispatcher/client.js' {
   import type { Client } from 'undici';
   const ClientClass: typeof Client;
@@ -8,9 +8,4 @@ declare module 'undici/lib/core/connect.js' {
   import type { buildConnector } from 'undici';
   const build: typeof buildConnector;
   export default build;
-}
-declare module 'undici/lib/api/api-request.js' {
-  import type { Dispatcher } from 'undici';
-  const request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-  export default request;
 }
