@@ -89,11 +89,6 @@ export class WriterThread {
     });
   }
 
-  /** Batches sent and not answered yet. */
-  get inFlight(): number {
-    return this.waiting.size;
-  }
-
   write(messages: readonly RawMessage[], receivedAtMs: number): Promise<WriteOutcome> {
     const offsets = new Uint32Array(messages.length + 1);
     let total = 0;

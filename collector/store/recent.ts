@@ -356,14 +356,10 @@ export function toObservation(r: ResultRecord): ObservationRow {
   };
 }
 
-/** A commit's summary, from its new results and their rowids (in the same order). */
+/** A commit's summary, from its new results and their rowids (in the same order, so ascending). */
 export function summarizeCommit(fresh: readonly ResultRecord[], rowids: readonly number[]): CommitSummary {
-  let fromRowid = Number.MAX_SAFE_INTEGER;
-  let throughRowid = 0;
-  for (const id of rowids) {
-    if (id < fromRowid) fromRowid = id;
-    if (id > throughRowid) throughRowid = id;
-  }
+  const fromRowid = rowids[0] ?? 0;
+  const throughRowid = rowids.at(-1) ?? 0;
   const minutes = new Map<string, { minuteMs: number; region: string; agent: string; total: number; failed: number }>();
   const targets = new Set<string>();
   for (const r of fresh) {

@@ -127,11 +127,10 @@ export const RESULTS_INSERT_SQL = `INSERT INTO results (result_id, target, regio
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (result_id) DO NOTHING`;
 
-const OBSERVATION_COLUMNS = 'started_at_ms, region, agent, ip, identity, ok, failure, status, provenance, first_byte_ms, total_ms, result_id';
-type ObservationColumns = Pick<
-  ResultRow,
-  'started_at_ms' | 'region' | 'agent' | 'ip' | 'identity' | 'ok' | 'failure' | 'status' | 'provenance' | 'first_byte_ms' | 'total_ms' | 'result_id'
->;
+/** The columns an observation is read from: one list for the SQL and the row type. */
+const OBSERVATION_KEYS = ['started_at_ms', 'region', 'agent', 'ip', 'identity', 'ok', 'failure', 'status', 'provenance', 'first_byte_ms', 'total_ms', 'result_id'] as const;
+const OBSERVATION_COLUMNS = OBSERVATION_KEYS.join(', ');
+type ObservationColumns = Pick<ResultRow, (typeof OBSERVATION_KEYS)[number]>;
 
 function toObservationRow(r: ObservationColumns): ObservationRow {
   return {
