@@ -70,6 +70,19 @@ export function sameSuspects(a: readonly Suspect[], b: readonly Suspect[]): bool
   return key(a) === key(b);
 }
 
+/**
+ * An `inconclusive` finding about an incident that has a conclusive verdict, naming no suspect or one
+ * of the incident's: a weaker reading of the same failures (typically the evidence thinning out of the
+ * windows once the fault is fixed: too few failures left to single out the node, still above the
+ * background). It keeps the incident open but does not relabel it; an inconclusive finding pointing
+ * somewhere else entirely does.
+ */
+export function weakerReading(finding: TargetFinding, incident: IncidentRecord): boolean {
+  if (finding.verdict !== 'inconclusive' || incident.verdict === 'inconclusive') return false;
+  if (finding.suspects.length === 0) return true;
+  return finding.suspects.some((s) => incident.suspects.some((x) => x.dimension === s.dimension && x.value === s.value));
+}
+
 /** The id of an incident of `target` opened at `openedAtMs`. */
 export function incidentId(target: string, openedAtMs: number): string {
   return `${target}-${openedAtMs}`;
@@ -84,7 +97,8 @@ export function incidentId(target: string, openedAtMs: number): string {
  *   `resolveAfterMs` ago and has the same verdict, that incident opens again (`reopened`, its
  *   `reopens` counted) instead of a new one.
  * - CHANGE: while open, a finding whose verdict or suspects (as a set) differ from the incident's.
- *   A summary that only rewords the same verdict and suspects (counts moving) is no event.
+ *   A summary that only rewords the same verdict and suspects (counts moving) is no event, and neither
+ *   is an inconclusive finding that is only a weaker reading of a conclusive incident (`weakerReading`).
  * - RESOLVE: while open, once the target has had no target finding since an evaluation at least
  *   `resolveAfterMs` ago. Any target finding in between restarts that clock.
  * - An `agent` finding (our own agent broken) is not about the target: it counts as healthy here.
@@ -106,7 +120,7 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
   }
 
   if (open !== null) {
-    const changed = finding.verdict !== open.verdict || !sameSuspects(finding.suspects, open.suspects);
+    const changed = !weakerReading(finding, open) && (finding.verdict !== open.verdict || !sameSuspects(finding.suspects, open.suspects));
     const incident: IncidentRecord = {
       ...open,
       ...(changed ? { verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary } : {}),

@@ -160,7 +160,9 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
       const all = await incidentsOf(target);
       return all.find((i) => i.id === opened.id && i.state === 'resolved') ?? null;
     }, 60_000, async () => JSON.stringify(await incidentsOf(target)));
-    assert.equal(resolved.verdict, verdict);
+    const history = async (): Promise<string> =>
+      JSON.stringify((await fleet!.get<{ history: unknown[] }>(`/api/v1/incidents/${opened.id}`)).history);
+    assert.equal(resolved.verdict, verdict, `the incident resolves as it opened; its history: ${await history()}`);
     assert.deepEqual((await incidentsOf(target)).filter((i) => i.state === 'open'), [], 'no incident left open');
   }
 

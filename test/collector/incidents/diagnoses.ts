@@ -50,6 +50,11 @@ export const healthy = (target = 'shop'): Diagnosis => diagnosis([], target);
 export const lbNode = (ip = '203.0.113.7', target = 'shop', summary?: string): Diagnosis =>
   diagnosis([targetFinding('lb-node', [{ dimension: 'ip', value: ip }], summary ?? (ip === '203.0.113.7' ? LB_SUMMARY : `502s from lb-node ${ip}`))], target);
 export const origin = (target = 'shop'): Diagnosis => diagnosis([targetFinding('origin', [], '502s from every node in every region: the origin')], target);
+/** Failures above the background with no region or node standing out (what a fading fault leaves). */
+export const scattered = (target = 'shop'): Diagnosis => diagnosis([targetFinding('inconclusive', [], '502s above the background with no region or node standing out yet')], target);
+/** A node and one region's path to it that cannot be told apart. */
+export const confounded = (ip: string, target = 'shop'): Diagnosis =>
+  diagnosis([targetFinding('inconclusive', [{ dimension: 'ip', value: ip }, { dimension: 'region', value: 'ap-south' }], `502s from ap-south on ${ip}, but no other region reaches ${ip}`)], target);
 export const agentOnly = (target = 'shop'): Diagnosis => diagnosis([agentFinding()], target);
 
 /** An incident event as the lifecycle emits it. */

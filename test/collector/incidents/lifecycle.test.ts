@@ -9,7 +9,7 @@ import {
   type IncidentOptions,
   type LifecycleState,
 } from '../../../collector/incidents/index.js';
-import { agentFinding, agentOnly, diagnosis, healthy, lbNode, origin, targetFinding, LB_SUMMARY } from './diagnoses.js';
+import { agentFinding, agentOnly, confounded, diagnosis, healthy, lbNode, origin, scattered, targetFinding, LB_SUMMARY } from './diagnoses.js';
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
 const OPTS: IncidentOptions = { confirmEvaluations: 2, resolveAfterMs: 10_000 };
@@ -84,6 +84,31 @@ const SCENARIOS: Scenario[] = [
       [60, diagnosis([targetFinding('routing', [{ dimension: 'region', value: 'b' }, { dimension: 'region', value: 'a' }])])],
     ],
     want: { events: ['opened routing a,b'], final: 'open' },
+  },
+  {
+    name: 'an inconclusive finding naming no suspect is a weaker reading: a conclusive incident keeps its verdict',
+    steps: [[0, lbNode()], [30, lbNode()], [60, scattered()], [61, healthy()], [71, healthy()]],
+    want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7'], final: 'resolved' },
+  },
+  {
+    name: 'an inconclusive finding naming one of its suspects is a weaker reading too',
+    steps: [[0, lbNode()], [30, lbNode()], [60, confounded('203.0.113.7')]],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'an inconclusive finding elsewhere is a change',
+    steps: [[0, lbNode()], [30, lbNode()], [60, confounded('203.0.113.9')]],
+    want: { events: ['opened lb-node 203.0.113.7', 'changed inconclusive 203.0.113.9,ap-south'], final: 'open' },
+  },
+  {
+    name: 'an inconclusive incident that becomes conclusive changes',
+    steps: [[0, scattered()], [30, scattered()], [60, lbNode()]],
+    want: { events: ['opened inconclusive', 'changed lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'a weaker reading still restarts the healthy clock',
+    steps: [[0, lbNode()], [30, lbNode()], [60, healthy()], [65, scattered()], [66, healthy()], [75, healthy()]],
+    want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },
   },
   {
     name: 'healthy for less than the resolve time stays open',
