@@ -96,6 +96,7 @@ export function collectorPermissions(): NatsPermissions {
       { subject: `${api}.STREAM.CREATE.${KV_STREAM}`, why: 'creates the targets bucket when missing' },
       { subject: `${api}.CONSUMER.INFO.${RESULTS_STREAM}.${DEFAULT_DURABLE}`, why: 'finds its durable consumer' },
       { subject: `${api}.CONSUMER.CREATE.${RESULTS_STREAM}.${DEFAULT_DURABLE}.${RESULTS_SUBJECTS}`, why: 'creates or updates its durable consumer' },
+      { subject: `${api}.CONSUMER.DELETE.${RESULTS_STREAM}.${DEFAULT_DURABLE}`, why: 'recreates its durable consumer from the ack floor when an earlier session left messages unacked' },
       { subject: `${api}.CONSUMER.MSG.NEXT.${RESULTS_STREAM}.${DEFAULT_DURABLE}`, why: 'pulls results' },
       { subject: `$JS.ACK.${RESULTS_STREAM}.${DEFAULT_DURABLE}.>`, why: 'acks results once they are committed to SQLite' },
       { subject: `$KV.${TARGETS_BUCKET}.>`, why: 'writes and deletes targets (the API)' },

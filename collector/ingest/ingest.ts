@@ -2,7 +2,7 @@ import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection,
 import type { Logger } from 'pino';
 import { HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
 import type { Store } from '../store/index.js';
-import { DEFAULT_DURABLE, ensureConsumer } from './consumer.js';
+import { AckFloor, DEFAULT_DURABLE, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
 import { MAX_RESULT_BYTES, heartbeatFromMessage } from './decode.js';
 import { WriterThread, type WriteOutcome } from './writer.js';
 
@@ -68,13 +68,23 @@ const REJECT_LOG_INTERVAL_MS = 10_000;
 const RETRY_NAK_MS = 1_000;
 const PULL_EXPIRES_MS = 5_000;
 
+/** One consume() of the durable: the deliveries it saw, and its committed messages no ack covers yet. */
+interface Session {
+  readonly floor: AckFloor;
+  /** Committed messages above the last ack, with their stream sequences (ascending per batch). */
+  held: { readonly seq: number; readonly msg: JsMsg }[];
+  /** Set once the session ended and its batches settled: acks from it could cover the next one's messages. */
+  retired: boolean;
+}
+
 /**
  * Starts the collector's ingest: makes sure the results stream, the targets bucket and the durable
  * pull consumer exist, then consumes results in batches — each batch decoded and inserted in ONE SQLite
  * transaction (results INSERT OR IGNORE, rollups, rejects) on a writer thread, and acked only after the
  * commit. The main thread only moves bytes and acks, while the thread commits one batch the next
- * arrives. Also stores heartbeats from core NATS. Never throws after start-up for transport or message
- * trouble: it logs, backs off and resumes.
+ * arrives. Acks are cumulative: one per batch, covering every message up to the highest stream sequence
+ * with nothing uncommitted below it (`AckFloor`). Also stores heartbeats from core NATS. Never throws
+ * after start-up for transport or message trouble: it logs, backs off and resumes.
  */
 export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   const batchSize = opts.batchSize ?? 500;
@@ -86,9 +96,9 @@ export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   }
   const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, maxBytes);
   // The first setup runs in the foreground, so a bad configuration or an unreachable server at start-up fails fast.
-  await ingest.setup();
+  const first = await ingest.setup();
   await ingest.startWriter();
-  ingest.start();
+  ingest.start(first);
   return ingest;
 }
 
@@ -97,6 +107,11 @@ class IngestLoop implements Ingest {
   private readonly store: Store;
   private readonly durable: string;
   private buffer: JsMsg[] = [];
+  /** The stream sequences of `buffer`'s messages. */
+  private bufferSeqs: number[] = [];
+  private session: Session | null = null;
+  /** Where the message being received sits (one object, reused). */
+  private readonly delivery: Delivery = { streamSeq: 0, deliverySeq: 0, pending: 0 };
   private timer: NodeJS.Timeout | null = null;
   private messages: ConsumerMessages | null = null;
   private heartbeatSub: Subscription | null = null;
@@ -138,17 +153,26 @@ class IngestLoop implements Ingest {
     };
   }
 
-  async setup(): Promise<void> {
+  async setup(): Promise<SessionStart> {
     const jsm = await this.opts.nc.jetstreamManager();
     const replicas = this.opts.streamReplicas ?? 1;
     const created = await ensureResultsStream(jsm, { replicas, ...(this.opts.streamMaxAgeMs === undefined ? {} : { maxAgeMs: this.opts.streamMaxAgeMs }) });
     if (created) this.logger.info({ stream: RESULTS_STREAM, replicas }, 'created the results stream');
     await ensureTargetsBucket(this.opts.nc, { replicas });
-    // Room for the batches in flight, plus what a crashed predecessor still holds until ack_wait expires.
-    await ensureConsumer(jsm, { durable: this.durable, ackWaitMs: this.ackWaitMs, maxAckPending: this.batchSize * 4 });
+    // Room for the batch being gathered, the batches in flight and the next pull.
+    const start = await prepareConsumer(jsm, { durable: this.durable, ackWaitMs: this.ackWaitMs, maxAckPending: this.batchSize * 4 });
+    if (start.recreated === 'explicit-acks' || start.recreated === 'unacked-messages') {
+      const why = start.recreated === 'explicit-acks' ? 'it acked message by message (an earlier version)' : 'it held unacked messages (an earlier session ended before acking them)';
+      const fields = { durable: this.durable, fromStreamSeq: start.streamSeq + 1, why };
+      const msg = 'recreated the results consumer from its ack floor; what is above it is delivered again and stored once';
+      // unacked messages at start: a collector was killed, or lost NATS, between commit and ack
+      if (start.recreated === 'unacked-messages') this.logger.warn(fields, msg);
+      else this.logger.info(fields, msg);
+    }
+    return start;
   }
 
-  start(): void {
+  start(first: SessionStart): void {
     this.heartbeatSub = this.opts.nc.subscribe(HEARTBEAT_SUBJECTS, {
       callback: (err, msg) => {
         if (err) {
@@ -158,7 +182,7 @@ class IngestLoop implements Ingest {
         this.onHeartbeat(msg.subject, msg.data);
       },
     });
-    this.loop = this.run();
+    this.loop = this.run(first);
   }
 
   async stop(): Promise<void> {
@@ -174,37 +198,53 @@ class IngestLoop implements Ingest {
     this.logger.info(this.stats(), 'ingest stopped');
   }
 
-  /** Consumes until stopped; every failure (NATS down, consumer deleted) ends in a backoff and a fresh setup. */
-  private async run(): Promise<void> {
+  /**
+   * Consumes until stopped, one session per consume(); every failure (NATS down, consumer deleted, a
+   * delivery lost) ends the session, lets its batches settle, and backs off before a fresh setup.
+   */
+  private async run(first: SessionStart): Promise<void> {
     let attempt = 0;
-    let needSetup = false;
+    let start: SessionStart | null = first;
     while (!this.stopping) {
       if (this.opts.nc.isClosed()) {
         this.logger.error('NATS connection closed; ingest cannot resume without a new connection');
         return;
       }
       try {
-        if (needSetup) await this.setup();
+        start ??= await this.setup();
         const consumer = await this.opts.nc.jetstream().consumers.get(RESULTS_STREAM, this.durable);
-        // expires bounds the client's own retry delay after a reconnect whose first consumer check
-        // fails (it backs off up to `expires`, 30 s by default): 5 s keeps an outage's tail short.
-        const messages = await consumer.consume({ max_messages: this.batchSize * 2, expires: PULL_EXPIRES_MS, callback: (m) => this.onMessage(m) });
-        this.messages = messages;
-        if (this.stopping) await messages.close();
-        void this.watch(messages);
-        if (attempt > 0) this.logger.info({ attempt }, 'consuming results again');
-        attempt = 0;
-        const err = await messages.closed();
-        this.flush();
-        if (this.stopping) return;
-        this.logger.warn({ err: err ? err.message : undefined }, 'results consumer stopped; setting it up again');
+        const session: Session = { floor: new AckFloor(start), held: [], retired: false };
+        start = null;
+        this.session = session;
+        try {
+          // expires bounds the client's own retry delay after a reconnect whose first consumer check
+          // fails (it backs off up to `expires`, 30 s by default): 5 s keeps an outage's tail short.
+          const messages = await consumer.consume({ max_messages: this.batchSize * 2, expires: PULL_EXPIRES_MS, callback: (m) => this.onMessage(m) });
+          this.messages = messages;
+          if (this.stopping || session.floor.broken !== null) await messages.close();
+          void this.watch(messages);
+          if (attempt > 0) this.logger.info({ attempt }, 'consuming results again');
+          attempt = 0;
+          const err = await messages.closed();
+          if (this.stopping) return;
+          if (session.floor.broken === null) this.logger.warn({ err: err ? err.message : undefined }, 'results consumer stopped; setting it up again');
+        } finally {
+          await this.endSession(session);
+        }
       } catch (err) {
         if (this.stopping) return;
         this.logger.warn({ err: (err as Error).message, attempt }, 'cannot consume results; retrying');
       }
-      needSetup = true;
       await this.sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(attempt++, 8)));
     }
+  }
+
+  /** Commits what the session gathered and waits for its batches, which ack what they may; then no more acks from it. */
+  private async endSession(session: Session): Promise<void> {
+    this.flush();
+    while (this.writing.size > 0) await Promise.all(this.writing);
+    session.retired = true;
+    if (this.session === session) this.session = null;
   }
 
   /** The client alone cannot recover a consumer or stream that was deleted: close, so `run` recreates them. */
@@ -223,8 +263,30 @@ class IngestLoop implements Ingest {
   }
 
   private onMessage(m: JsMsg): void {
+    const session = this.session;
+    const d = this.delivery;
+    if (!readDelivery(ackSubject(m), d)) {
+      // what nats.js makes of it (it throws on a subject that is not a JetStream ack subject)
+      const info = m.info;
+      d.streamSeq = info.streamSequence;
+      d.deliverySeq = info.deliverySequence;
+      d.pending = info.pending;
+    }
     this.buffer.push(m);
+    this.bufferSeqs.push(d.streamSeq);
     this.counters.received++;
+    this.pending = d.pending;
+    const wasBroken = session === null || session.floor.broken !== null;
+    if (session !== null && !session.floor.received(d.streamSeq, d.deliverySeq) && !wasBroken) {
+      // Committing goes on (the store takes each result once); acking stops, and a fresh session
+      // starts from the server's ack floor, so nothing the missing delivery carried can be acked unseen.
+      this.logger.warn(
+        { durable: this.durable, lost: session.floor.broken },
+        'a delivery of the results consumer never arrived (lost across a reconnect, or taken by another client of the same durable): restarting from the ack floor',
+      );
+      session.held = [];
+      void this.messages?.close();
+    }
     if (this.buffer.length >= this.batchSize) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
   }
@@ -236,16 +298,18 @@ class IngestLoop implements Ingest {
       this.timer = null;
     }
     const batch = this.buffer;
+    const seqs = this.bufferSeqs;
     if (batch.length === 0) return;
     this.buffer = [];
-    // Parsing the delivery info costs a string split per message: read it off the last one only.
-    this.pending = batch.at(-1)!.info.pending;
+    this.bufferSeqs = [];
+    const session = this.session;
     const now = Date.now();
     const done = this.writer.write(batch, now).then(
-      (outcome) => this.committed(batch, outcome),
+      (outcome) => this.committed(batch, seqs, outcome, session),
       (err: Error) => {
         this.counters.failedBatches++;
         this.logger.error({ err: err.message, messages: batch.length }, 'batch not committed; messages will be redelivered');
+        // their sequences stay outstanding: no ack passes them until a redelivered copy commits
         for (const m of batch) ackSafely(() => m.nak(RETRY_NAK_MS));
       },
     );
@@ -253,14 +317,14 @@ class IngestLoop implements Ingest {
     void done.finally(() => this.writing.delete(done));
   }
 
-  private committed(batch: readonly JsMsg[], outcome: WriteOutcome): void {
+  private committed(batch: readonly JsMsg[], seqs: readonly number[], outcome: WriteOutcome, session: Session | null): void {
     try {
       this.opts.onCommitted?.({ messages: batch.length, ...outcome });
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'onCommitted hook failed');
     }
     // Only now, with the batch committed, may the server forget these messages.
-    for (const m of batch) ackSafely(() => m.ack());
+    if (session !== null && !session.retired) this.ackCommitted(session, batch, seqs);
     this.counters.batches++;
     this.counters.inserted += outcome.inserted;
     this.counters.duplicates += outcome.duplicates;
@@ -269,6 +333,20 @@ class IngestLoop implements Ingest {
     const newest = outcome.newestStartedAtMs;
     if (newest !== null && (this.newestStartedAtMs === null || newest > this.newestStartedAtMs)) this.newestStartedAtMs = newest;
     if (outcome.firstReject !== null) this.logReject(outcome.firstReject, outcome.rejected);
+  }
+
+  /** Marks the batch committed and acks, with one cumulative ack, the highest message nothing uncommitted precedes. */
+  private ackCommitted(session: Session, batch: readonly JsMsg[], seqs: readonly number[]): void {
+    for (let i = 0; i < batch.length; i++) session.floor.committed(seqs[i]!);
+    const safe = session.floor.safe();
+    if (safe === null) return;
+    for (let i = 0; i < batch.length; i++) session.held.push({ seq: seqs[i]!, msg: batch[i]! });
+    let top: { readonly seq: number; readonly msg: JsMsg } | null = null;
+    for (const h of session.held) if (h.seq <= safe && (top === null || h.seq > top.seq)) top = h;
+    if (top === null) return;
+    session.held = session.held.filter((h) => h.seq > safe);
+    const msg = top.msg;
+    ackSafely(() => msg.ack());
   }
 
   private onHeartbeat(subject: string, data: Uint8Array): void {
@@ -313,6 +391,12 @@ class IngestLoop implements Ingest {
       };
     });
   }
+}
+
+/** The message's ack subject: nats.js's JsMsg has it (`reply`), its exported interface does not say so. */
+function ackSubject(m: JsMsg): string {
+  const reply = (m as unknown as { readonly reply?: unknown }).reply;
+  return typeof reply === 'string' ? reply : '';
 }
 
 // An ack while the connection is closing throws; the message is then redelivered and ignored as a duplicate.

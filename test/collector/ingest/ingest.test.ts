@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type NatsConnection } from 'nats';
 import Database from 'better-sqlite3';
-import { RESULTS_STREAM, encodeHeartbeat, encodeResult, failureToWire, heartbeatSubject } from '../../../proto/index.js';
+import { RESULTS_STREAM, RESULTS_SUBJECTS, ensureResultsStream, encodeHeartbeat, encodeResult, failureToWire, heartbeatSubject } from '../../../proto/index.js';
 import { DEFAULT_DURABLE, startIngest, type Ingest } from '../../../collector/ingest/index.js';
 import type { Store } from '../../../collector/store/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
@@ -11,6 +11,15 @@ import { waitFor } from '../../helpers/stream.js';
 import { asMessages, fakeResult, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
 import { TempDir, readDb, tempStore } from '../../helpers/collector-store.js';
 import { connectForever, consumerDrained } from '../../helpers/collector-nats.js';
+
+function storedIds(path: string): string[] {
+  const db = readDb(path);
+  try {
+    return db.prepare('SELECT result_id FROM results').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
 
 function distinctIds(path: string): { rows: number; uniq: number } {
   const db = readDb(path);
@@ -48,7 +57,7 @@ describe('ingest', () => {
     ingest = await startIngest({ nc, store, logger: log.logger });
     const jsm = await nc.jetstreamManager();
     const info = await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
-    assert.equal(info.config.ack_policy, 'explicit');
+    assert.equal(info.config.ack_policy, 'all');
     assert.equal(info.config.max_ack_pending, 2_000);
     assert.equal(info.config.ack_wait, 30_000_000_000);
     assert.ok((await jsm.streams.names().next()).includes('KV_crossprobe_targets'));
@@ -154,10 +163,84 @@ describe('ingest', () => {
     assert.equal(reject!.size, encodeResult(big).byteLength);
   });
 
+  it('ingest - acks one batch at a time; stopped cleanly, the consumer holds nothing and the next start keeps it', async () => {
+    const from = log.lines.length;
+    ingest = await startIngest({ nc, store, logger: log.logger, ackWaitMs: 60_000 });
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(1_000, 11)));
+    await waitFor('inserted', () => ingest!.stats().inserted === 1_000);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    await ingest.stop();
+    const jsm = await nc.jetstreamManager();
+    const before = await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
+    assert.equal(before.ack_floor.stream_seq, 1_000);
+    ingest = await startIngest({ nc, store, logger: log.logger, ackWaitMs: 60_000 });
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(500, 12)));
+    await waitFor('new results only', () => ingest!.stats().inserted === 500);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    assert.equal(ingest.stats().duplicates, 0);
+    assert.equal((await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE)).created, before.created, 'the same consumer');
+    assert.ok(!log.lines.slice(from).some((l) => /recreated the results consumer|never arrived/.test(String(l.msg))));
+  });
+
+  it('ingest - an explicit-ack consumer of an earlier version is recreated from its ack floor: what it held comes at once, stored once', async () => {
+    const results = variedResults(1_000, 13);
+    await ensureResultsStream(await nc.jetstreamManager());
+    await publishPipelined(nc.jetstream(), asMessages(results));
+    const jsm = await nc.jetstreamManager();
+    // the consumer as earlier versions made it; an "earlier collector" acked 1-100 and 201-300 one by one, and holds 101-200
+    await jsm.consumers.add(RESULTS_STREAM, {
+      durable_name: DEFAULT_DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: RESULTS_SUBJECTS,
+      ack_wait: nanos(120_000), max_ack_pending: 2_000, max_deliver: -1,
+    });
+    const old = await nc.jetstream().consumers.get(RESULTS_STREAM, DEFAULT_DURABLE);
+    const taken = [];
+    for await (const m of await old.fetch({ max_messages: 300, expires: 5_000 })) {
+      taken.push(m);
+      if (taken.length === 300) break;
+    }
+    for (const m of taken) if (m.seq <= 100 || m.seq > 200) m.ack();
+    await nc.flush();
+    await waitFor('acks counted', async () => (await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE)).num_ack_pending === 100);
+    const oldInfo = await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
+    assert.equal(oldInfo.ack_floor.stream_seq, 100);
+
+    ingest = await startIngest({ nc, store, logger: log.logger });
+    // 101-200 would have waited 120 s for redelivery; from the ack floor they come now
+    await waitFor('everything above the ack floor stored', () => ingest!.stats().inserted === 900);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    const info = await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE);
+    assert.equal(info.config.ack_policy, 'all');
+    assert.deepEqual(new Set(storedIds(store.path)), new Set(results.slice(100).map((r) => r.resultId)));
+    assert.ok(log.lines.some((l) => /recreated the results consumer from its ack floor/.test(String(l.msg)) && /message by message/.test(String(l.why)) && l.fromStreamSeq === 101));
+  });
+
+  it('ingest - deliveries taken by another client of the same durable are never acked unseen: the session restarts from the ack floor', async () => {
+    // a long ack_wait: what the other client holds could only come back by the restart, not by a timeout
+    const from = log.lines.length;
+    ingest = await startIngest({ nc, store, logger: log.logger, ackWaitMs: 120_000 });
+    await publishPipelined(nc.jetstream(), asMessages(variedResults(500, 14)));
+    await waitFor('first results', () => ingest!.stats().inserted === 500);
+    const thief = await nc.jetstream().consumers.get(RESULTS_STREAM, DEFAULT_DURABLE);
+    const stolen = await thief.fetch({ max_messages: 20, expires: 10_000 });
+    const kept: number[] = [];
+    const taking = (async () => {
+      for await (const m of stolen) kept.push(m.seq); // never acked
+    })();
+    const more = variedResults(2_000, 15);
+    await publishPipelined(nc.jetstream(), asMessages(more));
+    await taking;
+    assert.ok(kept.length > 0, 'the other client took some deliveries');
+    await waitFor('all 2,500 stored, the taken ones too', () => store.countResults() === 2_500);
+    await waitFor('consumer drained', () => consumerDrained(nc));
+    assert.deepEqual(distinctIds(store.path), { rows: 2_500, uniq: 2_500 });
+    assert.ok(log.lines.slice(from).some((l) => /never arrived/.test(String(l.msg))), 'the lost deliveries were noticed');
+  });
+
   it('ingest - a batch that cannot commit (the database locked) is nak\'d, redelivered and stored once', async () => {
     store.close();
     // the writer thread opens the file with the store's options: a short busy timeout fails fast
     store = tempStore(dir, 'locked.db', { busyTimeoutMs: 100 });
+    const from = log.lines.length;
     ingest = await startIngest({ nc, store, logger: log.logger, maxWaitMs: 20 });
     const lock = new Database(store.path);
     try {
@@ -172,6 +255,7 @@ describe('ingest', () => {
     }
     await waitFor('all stored after the lock is gone', () => ingest!.stats().inserted === 300);
     await waitFor('consumer drained', () => consumerDrained(nc));
+    assert.ok(!log.lines.slice(from).some((l) => /never arrived/.test(String(l.msg))), 'redeliveries after a nak are deliveries in sequence');
     assert.deepEqual(distinctIds(store.path), { rows: 300, uniq: 300 });
   });
 });
