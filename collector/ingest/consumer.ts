@@ -20,6 +20,18 @@ export interface SessionStart {
   readonly deliverySeq: number;
   /** Why the consumer was (re)created, or null when the existing one was kept. */
   readonly recreated: 'missing' | 'explicit-acks' | 'unacked-messages' | null;
+  /**
+   * How the session acks: `cumulative` (one ack per batch) on the consumer this version makes; `each`
+   * (every message) on an explicit-ack consumer that could not be recreated.
+   */
+  readonly acks: 'cumulative' | 'each';
+  /**
+   * Stream sequences a predecessor left unacked on a consumer that could not be recreated: outstanding
+   * until a redelivered copy commits (after ack_wait), so no cumulative ack passes them before.
+   */
+  readonly unacked: { readonly from: number; readonly to: number } | null;
+  /** Why the consumer could not be recreated (the delete was refused), or null. */
+  readonly cannotRecreate: string | null;
 }
 
 /**
@@ -41,19 +53,29 @@ export async function prepareConsumer(jsm: JetStreamManager, s: ConsumerSettings
   } catch (err) {
     if ((err as { code?: string }).code !== '404') throw err;
     await jsm.consumers.add(RESULTS_STREAM, consumerConfig(s, 0));
-    return { streamSeq: 0, deliverySeq: 0, recreated: 'missing' };
+    return { streamSeq: 0, deliverySeq: 0, recreated: 'missing', acks: 'cumulative', unacked: null, cannotRecreate: null };
   }
-  const reason = info.config.ack_policy !== AckPolicy.All ? 'explicit-acks' : info.num_ack_pending > 0 ? 'unacked-messages' : null;
+  const explicit = info.config.ack_policy !== AckPolicy.All;
+  const reason = explicit ? 'explicit-acks' : info.num_ack_pending > 0 ? 'unacked-messages' : null;
+  let cannotRecreate: string | null = null;
   if (reason !== null) {
     const floor = info.ack_floor.stream_seq;
-    await jsm.consumers.delete(RESULTS_STREAM, s.durable);
-    await jsm.consumers.add(RESULTS_STREAM, consumerConfig(s, floor));
-    return { streamSeq: floor, deliverySeq: 0, recreated: reason };
+    try {
+      await jsm.consumers.delete(RESULTS_STREAM, s.durable);
+    } catch (err) {
+      // a NATS user enrolled by an earlier version may not delete its consumer: go on without
+      cannotRecreate = (err as Error).message;
+    }
+    if (cannotRecreate === null) {
+      await jsm.consumers.add(RESULTS_STREAM, consumerConfig(s, floor));
+      return { streamSeq: floor, deliverySeq: 0, recreated: reason, acks: 'cumulative', unacked: null, cannotRecreate: null };
+    }
   }
   if (info.config.ack_wait !== nanos(s.ackWaitMs) || info.config.max_ack_pending !== s.maxAckPending) {
     await jsm.consumers.update(RESULTS_STREAM, s.durable, { ack_wait: nanos(s.ackWaitMs), max_ack_pending: s.maxAckPending });
   }
-  return { streamSeq: info.delivered.stream_seq, deliverySeq: info.delivered.consumer_seq, recreated: null };
+  const unacked = !explicit && reason !== null ? { from: info.ack_floor.stream_seq + 1, to: info.delivered.stream_seq } : null;
+  return { streamSeq: info.delivered.stream_seq, deliverySeq: info.delivered.consumer_seq, recreated: null, acks: explicit ? 'each' : 'cumulative', unacked, cannotRecreate };
 }
 
 /** The consumer's configuration, delivering from stream sequence `after` + 1. */
@@ -74,7 +96,8 @@ function consumerConfig(s: ConsumerSettings, after: number): Partial<ConsumerCon
  *
  * An ack of stream sequence N acks every message up to N the consumer has delivered, to anyone. So N
  * must have nothing below it that was delivered and not committed. The tracker knows every delivery of
- * its session: the consumer held nothing unacked when the session began (`prepareConsumer`), and the
+ * its session: the consumer held nothing unacked when the session began (`prepareConsumer`; or what it
+ * held is given as `unacked`, outstanding until delivered again and committed), and the
  * server numbers every delivery (the delivery sequence), so one that never arrived — lost in transit
  * across a reconnect, or taken by another client pulling from the same durable — shows as a jump.
  * After a jump the session is `broken`: it acks nothing more, and the next session starts from the
@@ -92,9 +115,10 @@ export class AckFloor {
   private readonly outstanding = new Set<number>();
   private brokenBy: string | null = null;
 
-  constructor(start: SessionStart) {
+  constructor(start: Pick<SessionStart, 'streamSeq' | 'deliverySeq' | 'unacked'>) {
     this.lastStreamSeq = start.streamSeq;
     this.lastDeliverySeq = start.deliverySeq;
+    if (start.unacked !== null) for (let seq = start.unacked.from; seq <= start.unacked.to; seq++) this.outstanding.add(seq);
   }
 
   /** Why the session may not ack any more (a delivery it never saw), or null. */

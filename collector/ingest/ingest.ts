@@ -71,6 +71,7 @@ const PULL_EXPIRES_MS = 5_000;
 /** One consume() of the durable: the deliveries it saw, and its committed messages no ack covers yet. */
 interface Session {
   readonly floor: AckFloor;
+  readonly acks: SessionStart['acks'];
   /** Committed messages above the last ack, with their stream sequences (ascending per batch). */
   held: { readonly seq: number; readonly msg: JsMsg }[];
   /** Set once the session ended and its batches settled: acks from it could cover the next one's messages. */
@@ -161,7 +162,15 @@ class IngestLoop implements Ingest {
     await ensureTargetsBucket(this.opts.nc, { replicas });
     // Room for the batch being gathered, the batches in flight and the next pull.
     const start = await prepareConsumer(jsm, { durable: this.durable, ackWaitMs: this.ackWaitMs, maxAckPending: this.batchSize * 4 });
-    if (start.recreated === 'explicit-acks' || start.recreated === 'unacked-messages') {
+    if (start.cannotRecreate !== null) {
+      const subject = `$JS.API.CONSUMER.DELETE.${RESULTS_STREAM}.${this.durable}`;
+      this.logger.error(
+        { durable: this.durable, err: start.cannotRecreate, acks: start.acks, fix: `allow the collector's NATS user to publish to ${subject} (crossprobe enroll --collector prints the current list)` },
+        start.acks === 'each'
+          ? 'cannot recreate the results consumer (an earlier version\'s, acking message by message): acking every message as it did, which costs the NATS server more'
+          : 'cannot recreate the results consumer, which holds unacked messages: no ack passes them until they are delivered again (after ack_wait)',
+      );
+    } else if (start.recreated === 'explicit-acks' || start.recreated === 'unacked-messages') {
       const why = start.recreated === 'explicit-acks' ? 'it acked message by message (an earlier version)' : 'it held unacked messages (an earlier session ended before acking them)';
       const fields = { durable: this.durable, fromStreamSeq: start.streamSeq + 1, why };
       const msg = 'recreated the results consumer from its ack floor; what is above it is delivered again and stored once';
@@ -213,7 +222,7 @@ class IngestLoop implements Ingest {
       try {
         start ??= await this.setup();
         const consumer = await this.opts.nc.jetstream().consumers.get(RESULTS_STREAM, this.durable);
-        const session: Session = { floor: new AckFloor(start), held: [], retired: false };
+        const session: Session = { floor: new AckFloor(start), acks: start.acks, held: [], retired: false };
         start = null;
         this.session = session;
         try {
@@ -277,7 +286,8 @@ class IngestLoop implements Ingest {
     this.counters.received++;
     this.pending = d.pending;
     const wasBroken = session === null || session.floor.broken !== null;
-    if (session !== null && !session.floor.received(d.streamSeq, d.deliverySeq) && !wasBroken) {
+    // acking message by message, a delivery that went elsewhere takes nothing with it
+    if (session !== null && !session.floor.received(d.streamSeq, d.deliverySeq) && !wasBroken && session.acks === 'cumulative') {
       // Committing goes on (the store takes each result once); acking stops, and a fresh session
       // starts from the server's ack floor, so nothing the missing delivery carried can be acked unseen.
       this.logger.warn(
@@ -338,6 +348,10 @@ class IngestLoop implements Ingest {
   /** Marks the batch committed and acks, with one cumulative ack, the highest message nothing uncommitted precedes. */
   private ackCommitted(session: Session, batch: readonly JsMsg[], seqs: readonly number[]): void {
     for (let i = 0; i < batch.length; i++) session.floor.committed(seqs[i]!);
+    if (session.acks === 'each') {
+      for (const m of batch) ackSafely(() => m.ack());
+      return;
+    }
     const safe = session.floor.safe();
     if (safe === null) return;
     for (let i = 0; i < batch.length; i++) session.held.push({ seq: seqs[i]!, msg: batch[i]! });

@@ -6,7 +6,7 @@ import { AckFloor, readDelivery, type Delivery } from '../../../collector/ingest
 // deliveries and commits. The server side of the same rules is in ingest.test.ts.
 
 /** A session that starts after stream sequence `streamSeq` and delivery `deliverySeq`. */
-const session = (streamSeq = 0, deliverySeq = 0): AckFloor => new AckFloor({ streamSeq, deliverySeq, recreated: null });
+const session = (streamSeq = 0, deliverySeq = 0): AckFloor => new AckFloor({ streamSeq, deliverySeq, unacked: null });
 
 /** Delivers stream sequences in order, numbering deliveries on from `firstDelivery`. */
 function deliver(f: AckFloor, seqs: readonly number[], firstDelivery: number): void {
@@ -78,6 +78,20 @@ describe('ack floor', () => {
     for (const s of [2, 5]) f.committed(s);
     assert.equal(f.safe(), null);
     assert.equal(f.received(6, 6), false, 'and stays broken');
+  });
+
+  it('ack floor - what a predecessor left unacked holds it until delivered again and committed', () => {
+    // acked up to 10, 11-14 delivered to a predecessor that never acked them
+    const f = new AckFloor({ streamSeq: 14, deliverySeq: 30, unacked: { from: 11, to: 14 } });
+    assert.equal(f.safe(), 10);
+    deliver(f, [15, 16], 31);
+    for (const s of [15, 16]) f.committed(s);
+    assert.equal(f.safe(), 10);
+    deliver(f, [11, 12, 13, 14], 33); // after ack_wait
+    for (const s of [11, 12, 13]) f.committed(s);
+    assert.equal(f.safe(), 13);
+    f.committed(14);
+    assert.equal(f.safe(), 16);
   });
 
   it('ack floor - the first delivery must follow the session start', () => {

@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AckPolicy, DeliverPolicy, nanos, type NatsConnection } from 'nats';
+import { writeFileSync } from 'node:fs';
+import { AckPolicy, DeliverPolicy, connect, nanos, type NatsConnection } from 'nats';
 import Database from 'better-sqlite3';
 import { RESULTS_STREAM, RESULTS_SUBJECTS, ensureResultsStream, encodeHeartbeat, encodeResult, failureToWire, heartbeatSubject } from '../../../proto/index.js';
 import { DEFAULT_DURABLE, startIngest, type Ingest } from '../../../collector/ingest/index.js';
 import type { Store } from '../../../collector/store/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
+import { collectorPermissions } from '../../../cli/enroll.js';
+import { COLLECTOR_INBOX_PREFIX } from '../../../proto/nats-options.js';
 import { memoryLogger } from '../../helpers/logger.js';
 import { waitFor } from '../../helpers/stream.js';
 import { asMessages, fakeResult, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
@@ -257,5 +260,47 @@ describe('ingest', () => {
     await waitFor('consumer drained', () => consumerDrained(nc));
     assert.ok(!log.lines.slice(from).some((l) => /never arrived/.test(String(l.msg))), 'redeliveries after a nak are deliveries in sequence');
     assert.deepEqual(distinctIds(store.path), { rows: 300, uniq: 300 });
+  });
+});
+
+describe('ingest with the NATS permissions of an earlier enrollment', () => {
+  it('ingest - may not delete the explicit-ack consumer of an earlier version: acks every message as it did, says which permission is missing, stores everything once', async () => {
+    const dir = new TempDir();
+    // the collector's user as `crossprobe enroll --collector` made it before the consumer could be recreated
+    const publish = collectorPermissions().publish.map((g) => g.subject).filter((subject) => !subject.startsWith('$JS.API.CONSUMER.DELETE.'));
+    const subscribe = collectorPermissions().subscribe.map((g) => g.subject);
+    const conf = dir.file('nats.conf');
+    writeFileSync(conf, `authorization {\n  users = [\n    { user: admin, password: admin }\n    { user: collector, password: collector, permissions: { publish: { allow: ${JSON.stringify(publish)} }, subscribe: { allow: ${JSON.stringify(subscribe)} } } }\n  ]\n}\n`);
+    const server = await NatsServer.start(['-c', conf]);
+    const admin = await connect({ servers: server.url, user: 'admin', pass: 'admin' });
+    const nc = await connect({ servers: server.url, user: 'collector', pass: 'collector', inboxPrefix: COLLECTOR_INBOX_PREFIX, maxReconnectAttempts: -1 });
+    const store = tempStore(dir);
+    const log = memoryLogger('info');
+    let ingest: Ingest | null = null;
+    try {
+      const jsm = await admin.jetstreamManager();
+      await ensureResultsStream(jsm);
+      await jsm.consumers.add(RESULTS_STREAM, {
+        durable_name: DEFAULT_DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: RESULTS_SUBJECTS,
+        ack_wait: nanos(30_000), max_ack_pending: 2_000, max_deliver: -1,
+      });
+      await publishPipelined(admin.jetstream(), asMessages(variedResults(1_500, 16)));
+      ingest = await startIngest({ nc, store, logger: log.logger });
+      await waitFor('all stored', () => ingest!.stats().inserted === 1_500);
+      await waitFor('consumer drained', () => consumerDrained(admin));
+      assert.equal((await jsm.consumers.info(RESULTS_STREAM, DEFAULT_DURABLE)).config.ack_policy, 'explicit', 'the same consumer');
+      const said = log.lines.find((l) => /cannot recreate the results consumer/.test(String(l.msg)));
+      assert.ok(said, 'it says so');
+      assert.equal(said.level, 50);
+      assert.match(String(said.fix), /publish to \$JS\.API\.CONSUMER\.DELETE\.CROSSPROBE_RESULTS\.crossprobe-collector/);
+      assert.deepEqual(distinctIds(store.path), { rows: 1_500, uniq: 1_500 });
+    } finally {
+      await ingest?.stop();
+      await nc.close();
+      await admin.close();
+      store.close();
+      await server.dispose();
+      dir.dispose();
+    }
   });
 });
