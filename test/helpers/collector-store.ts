@@ -26,6 +26,16 @@ export function readDb(path: string): Database.Database {
   return new Database(path, { readonly: true, fileMustExist: true });
 }
 
+/** Every result id the file holds, read on a connection of its own. */
+export function storedIds(path: string): string[] {
+  const db = readDb(path);
+  try {
+    return db.prepare('SELECT result_id FROM results').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * For a whole suite: a store on a fresh temp file, opened in `before`, closed and removed in `after`.
  * Read `fixture.store` inside tests (it exists once the hooks ran).

@@ -5,20 +5,11 @@ import { ensureResultsStream } from '../../../proto/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
 import { waitFor } from '../../helpers/stream.js';
 import { asMessages, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
-import { TempDir, readDb } from '../../helpers/collector-store.js';
+import { TempDir, storedIds } from '../../helpers/collector-store.js';
 import { connectForever, consumerDrained } from '../../helpers/collector-nats.js';
 import { IngestChild } from '../../helpers/collector-ingest-process.js';
 
 const N = 20_000;
-
-function storedIds(path: string): string[] {
-  const db = readDb(path);
-  try {
-    return db.prepare('SELECT result_id FROM results').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('ingest crash', () => {
   let server: NatsServer;

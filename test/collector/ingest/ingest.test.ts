@@ -12,17 +12,8 @@ import { COLLECTOR_INBOX_PREFIX } from '../../../proto/nats-options.js';
 import { memoryLogger } from '../../helpers/logger.js';
 import { waitFor } from '../../helpers/stream.js';
 import { asMessages, fakeResult, publishPipelined, variedResults } from '../../helpers/collector-fixtures.js';
-import { TempDir, readDb, tempStore } from '../../helpers/collector-store.js';
+import { TempDir, readDb, storedIds, tempStore } from '../../helpers/collector-store.js';
 import { connectForever, consumerDrained } from '../../helpers/collector-nats.js';
-
-function storedIds(path: string): string[] {
-  const db = readDb(path);
-  try {
-    return db.prepare('SELECT result_id FROM results').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
-}
 
 function distinctIds(path: string): { rows: number; uniq: number } {
   const db = readDb(path);
