@@ -14,7 +14,7 @@ export interface ConsumerSettings {
 
 /** Where a consuming session starts: what the server had delivered before it (see `AckFloor`). */
 export interface SessionStart {
-  /** The highest stream sequence delivered before this session; everything up to it is acked. */
+  /** The highest stream sequence delivered before this session; everything up to it is acked, but `unacked`. */
   readonly streamSeq: number;
   /** The consumer's delivery sequence so far: the session's first delivery carries this + 1. */
   readonly deliverySeq: number;

@@ -74,8 +74,6 @@ interface Session {
   readonly acks: SessionStart['acks'];
   /** Committed messages above the last ack, with their stream sequences (ascending per batch). */
   held: { readonly seq: number; readonly msg: JsMsg }[];
-  /** Set once the session ended and its batches settled: acks from it could cover the next one's messages. */
-  retired: boolean;
 }
 
 /**
@@ -222,7 +220,7 @@ class IngestLoop implements Ingest {
       try {
         start ??= await this.setup();
         const consumer = await this.opts.nc.jetstream().consumers.get(RESULTS_STREAM, this.durable);
-        const session: Session = { floor: new AckFloor(start), acks: start.acks, held: [], retired: false };
+        const session: Session = { floor: new AckFloor(start), acks: start.acks, held: [] };
         start = null;
         this.session = session;
         try {
@@ -238,7 +236,7 @@ class IngestLoop implements Ingest {
           if (this.stopping) return;
           if (session.floor.broken === null) this.logger.warn({ err: err ? err.message : undefined }, 'results consumer stopped; setting it up again');
         } finally {
-          await this.endSession(session);
+          await this.endSession();
         }
       } catch (err) {
         if (this.stopping) return;
@@ -248,12 +246,14 @@ class IngestLoop implements Ingest {
     }
   }
 
-  /** Commits what the session gathered and waits for its batches, which ack what they may; then no more acks from it. */
-  private async endSession(session: Session): Promise<void> {
+  /**
+   * Commits what the session gathered and waits for its batches, which ack what they may; then no more
+   * acks from it (they could cover the next session's messages): only the current session acks.
+   */
+  private async endSession(): Promise<void> {
     this.flush();
     while (this.writing.size > 0) await Promise.all(this.writing);
-    session.retired = true;
-    if (this.session === session) this.session = null;
+    this.session = null;
   }
 
   /** The client alone cannot recover a consumer or stream that was deleted: close, so `run` recreates them. */
@@ -285,16 +285,14 @@ class IngestLoop implements Ingest {
     this.bufferSeqs.push(d.streamSeq);
     this.counters.received++;
     this.pending = d.pending;
-    const wasBroken = session === null || session.floor.broken !== null;
-    // acking message by message, a delivery that went elsewhere takes nothing with it
-    if (session !== null && !session.floor.received(d.streamSeq, d.deliverySeq) && !wasBroken && session.acks === 'cumulative') {
+    // (acking message by message, a delivery that went elsewhere takes nothing with it)
+    if (session !== null && session.floor.broken === null && !session.floor.received(d.streamSeq, d.deliverySeq) && session.acks === 'cumulative') {
       // Committing goes on (the store takes each result once); acking stops, and a fresh session
       // starts from the server's ack floor, so nothing the missing delivery carried can be acked unseen.
       this.logger.warn(
         { durable: this.durable, lost: session.floor.broken },
         'a delivery of the results consumer never arrived (lost across a reconnect, or taken by another client of the same durable): restarting from the ack floor',
       );
-      session.held = [];
       void this.messages?.close();
     }
     if (this.buffer.length >= this.batchSize) this.flush();
@@ -334,7 +332,7 @@ class IngestLoop implements Ingest {
       this.logger.error({ err: (err as Error).message }, 'onCommitted hook failed');
     }
     // Only now, with the batch committed, may the server forget these messages.
-    if (session !== null && !session.retired) this.ackCommitted(session, batch, seqs);
+    if (session !== null && session === this.session) this.ackCommitted(session, batch, seqs);
     this.counters.batches++;
     this.counters.inserted += outcome.inserted;
     this.counters.duplicates += outcome.duplicates;
