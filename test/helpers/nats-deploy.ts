@@ -8,7 +8,7 @@ import { addToUsersFile } from '../../cli/enroll.js';
 import { loadNatsAccess, natsConnectOptions } from '../../proto/nats-options.js';
 import { runCli, type CliRun, type CollectorProcess } from './collector-api-process.js';
 import { waitFor } from './stream.js';
-import { stopChild } from './nats-server.js';
+import { stopChild, untilReady } from './nats-server.js';
 import { repoRoot } from './paths.js';
 
 /** The deploy/ folder operators copy from. */
@@ -150,21 +150,7 @@ export class NatsNode {
     this.proc = proc;
     const seen = this.logText.length;
     proc.stderr!.on('data', (d: Buffer) => (this.logText = (this.logText + d.toString()).slice(-65_536)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not start:\n${this.logText.slice(seen)}`)), 15_000);
-      const onData = () => {
-        if (this.logText.slice(seen).includes('Server is ready')) {
-          clearTimeout(timer);
-          proc.stderr!.off('data', onData);
-          resolve();
-        }
-      };
-      proc.stderr!.on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.name} exited with ${code}:\n${this.logText.slice(seen)}`));
-      });
-    });
+    await untilReady(proc, () => this.logText.slice(seen), this.name, 15_000);
   }
 
   /** Stops it (SIGTERM, or `signal`; SIGKILL after 5 s) and waits for the exit. */

@@ -39,25 +39,7 @@ export class NatsServer {
     this.proc = proc;
     let log = '';
     proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nats-server did not start on ${this.port}:\n${log}`)), 10_000);
-      const onData = () => {
-        if (log.includes('Server is ready')) {
-          clearTimeout(timer);
-          proc.stderr!.off('data', onData);
-          resolve();
-        }
-      };
-      proc.stderr!.on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`nats-server exited with ${code}:\n${log}`));
-      });
-      proc.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run nats-server (${err.message}); install it: apt-get install nats-server`));
-      });
-    });
+    await untilReady(proc, () => log, `nats-server on ${this.port}`, 10_000);
   }
 
   /** Stops the server (SIGTERM, SIGKILL after 5 s) and waits for the process to exit. */
@@ -79,6 +61,32 @@ export class NatsServer {
 }
 
 /** Sends `signal` to a child process (SIGKILL after 5 s) and waits for its exit; nothing if it has exited. */
+/**
+ * Resolves once the nats-server `proc` logs "Server is ready" on stderr (`log()`: what it logged since
+ * it was spawned); rejects, with that log, if it exits first or takes `timeoutMs`.
+ */
+export function untilReady(proc: ChildProcess, log: () => string, name: string, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${log()}`)), timeoutMs);
+    const onData = () => {
+      if (log().includes('Server is ready')) {
+        clearTimeout(timer);
+        proc.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${log()}`));
+    });
+    proc.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run nats-server (${err.message}); install it: apt-get install nats-server`));
+    });
+  });
+}
+
 export async function stopChild(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
