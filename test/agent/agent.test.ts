@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +26,7 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
   await nc?.close();
   await nats?.dispose();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts an agent and registers its cleanup (SIGKILL if the test did not stop it). */

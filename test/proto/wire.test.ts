@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -108,9 +108,13 @@ test('wire - undecodable bytes and missing ids raise WireError naming the proble
 
 test('wire - proto/gen is what `npm run proto` generates from proto/crossprobe.proto', () => {
   const out = mkdtempSync(join(tmpdir(), 'crossprobe-gen-'));
-  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-proto.mjs'), '--out', out]);
-  for (const f of ['crossprobe.js', 'crossprobe.d.ts']) {
-    assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(repoRoot, 'proto', 'gen', f), 'utf8'), `proto/gen/${f} is stale: run npm run proto`);
+  try {
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-proto.mjs'), '--out', out]);
+    for (const f of ['crossprobe.js', 'crossprobe.d.ts']) {
+      assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(repoRoot, 'proto', 'gen', f), 'utf8'), `proto/gen/${f} is stale: run npm run proto`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
 
