@@ -22,11 +22,11 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { connect, type NatsConnection } from 'nats';
-import { encodeResult, ensureResultsStream, pb } from '../proto/index.js';
+import { encodeResult, ensureResultsStream } from '../proto/index.js';
 import { openStore, openDatabase, migrate, MIGRATIONS, type ResultRecord } from '../collector/store/index.js';
 import { ResultsTable, RESULTS_INSERT_SQL, resultRow } from '../collector/store/results.js';
 import { RollupsTable } from '../collector/store/rollups.js';
-import { resultFromWire, startIngest } from '../collector/ingest/index.js';
+import { readResult, startIngest } from '../collector/ingest/index.js';
 import { NatsServer } from '../test/helpers/nats-server.js';
 import { asMessages, publishPipelined, variedResults } from '../test/helpers/collector-fixtures.js';
 
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     out(`${fmt(N)} results, batches of ${BATCH}, ${ROUNDS} rounds, SQLite WAL synchronous=NORMAL, ${availableParallelism()} cores, files in ${dir}`);
     // A live stream is close to time order (agents publish as probes finish); so is this one.
     const wire = variedResults(N, 1).sort((a, b) => a.startedAtMs! - b.startedAtMs!);
-    const records = wire.map((r) => resultFromWire(pb.ProbeResult.decode(encodeResult(r)), Date.now()));
+    const records = wire.map((r) => readResult(encodeResult(r), Date.now()));
 
     nats = await NatsServer.start();
     const serverPid = nats.pid!;

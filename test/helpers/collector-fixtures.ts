@@ -1,6 +1,6 @@
 import type { JetStreamClient } from 'nats';
 import { encodeResult, pb, resultId, resultsSubject, failureToWire, type FailureCode, type ProbeResult } from '../../proto/index.js';
-import { resultFromWire } from '../../collector/ingest/index.js';
+import { readResult } from '../../collector/ingest/index.js';
 import type { ResultRecord } from '../../collector/store/index.js';
 
 import { seededRandom as rng } from '../../lab/faults.js';
@@ -62,7 +62,7 @@ export function fakeResult(o: FakeResultOptions = {}): ProbeResult {
 
 /** The stored form of a fake result (through the same conversion ingest uses). */
 export function fakeRecord(o: FakeResultOptions = {}, receivedAtMs = Date.now()): ResultRecord {
-  return resultFromWire(pb.ProbeResult.decode(encodeResult(fakeResult(o))), receivedAtMs);
+  return readResult(encodeResult(fakeResult(o)), receivedAtMs);
 }
 
 /**

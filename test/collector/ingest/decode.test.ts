@@ -1,8 +1,123 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeHeartbeat, encodeResult, heartbeatSubject, pb, resultsSubject } from '../../../proto/index.js';
-import { heartbeatFromMessage, resultFromMessage, SubjectCache } from '../../../collector/ingest/index.js';
-import { fakeResult } from '../../helpers/collector-fixtures.js';
+import protobuf from 'protobufjs/minimal.js';
+import {
+  decodeResult, encodeHeartbeat, encodeResult, failureFromWire, heartbeatSubject, pb, provenanceFromWire, resultsSubject, WireError, type ProbeResult,
+} from '../../../proto/index.js';
+import { heartbeatFromMessage, readResult, resultFromMessage, SubjectCache } from '../../../collector/ingest/index.js';
+import type { ResultRecord } from '../../../collector/store/index.js';
+import { fakeResult, rng, variedResults } from '../../helpers/collector-fixtures.js';
+
+/** The record from protobufjs' generated message, field by field: the reference `readResult` is held to. */
+function recordFromGenerated(r: InstanceType<typeof pb.ProbeResult>, receivedAtMs: number): ResultRecord {
+  const p = r.phases;
+  const int = (v: number | null | undefined) => v ?? 0;
+  return {
+    resultId: r.resultId,
+    target: r.target,
+    region: r.region,
+    agent: r.agent,
+    url: r.url,
+    method: r.method || 'GET',
+    ip: r.ip,
+    ipFamily: r.ipFamily,
+    startedAtMs: int(r.startedAtMs),
+    roundAtMs: int(r.roundAtMs),
+    ok: r.ok,
+    failure: failureFromWire(r.failure),
+    failureDetail: r.failureDetail || null,
+    status: r.status ?? null,
+    phases: { dns: p?.dns ?? null, connect: p?.connect ?? null, tls: p?.tls ?? null, firstByte: p?.firstByte ?? null, download: p?.download ?? null, total: p?.total ?? null },
+    sourceAddress: r.sourceAddress,
+    headers: r.headers,
+    identity: r.identity,
+    bodyMatch: r.bodyMatch === pb.BodyMatch.BODY_MATCH_MATCHED ? 'matched' : r.bodyMatch === pb.BodyMatch.BODY_MATCH_MISMATCHED ? 'mismatched' : null,
+    bodyBytes: int(r.bodyBytes),
+    bodyTruncated: r.bodyTruncated,
+    provenance: provenanceFromWire(r.provenance),
+    tlsCertNotAfterMs: r.tlsCertNotAfterMs == null ? null : int(r.tlsCertNotAfterMs),
+    ipsInRound: r.ipsInRound,
+    receivedAtMs,
+  };
+}
+
+/** What the generated decoder makes of the bytes: the record, or the error's message. */
+function viaGenerated(bytes: Uint8Array): ResultRecord | string {
+  try {
+    return recordFromGenerated(decodeResult(bytes), 7);
+  } catch (err) {
+    assert.ok(err instanceof WireError, `the generated path threw ${String(err)}`);
+    return err.message;
+  }
+}
+
+function viaReadResult(bytes: Uint8Array): ResultRecord | string {
+  try {
+    return readResult(bytes, 7);
+  } catch (err) {
+    assert.ok(err instanceof WireError, `readResult threw ${String(err)}`);
+    return err.message;
+  }
+}
+
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** Every field set, every map entry odd, plus fields this schema does not know (as a newer agent would send). */
+function edgeCases(): { name: string; bytes: Uint8Array }[] {
+  const all: ProbeResult = {
+    ...fakeResult({ failure: 'HTTP_STATUS', status: 502 }),
+    phases: { dns: 0, connect: 1.5, tls: 2.25, firstByte: 3.125, download: 4, total: 5.5 },
+    headers: { server: 'nginx', ['__proto__']: 'x', 'x-mixed': 'Größe ✓', '': 'empty name' },
+    identity: { 'x-served-by': 'lb-3', pop: '' },
+    bodyMatch: pb.BodyMatch.BODY_MATCH_MISMATCHED,
+    bodyBytes: 2 ** 40,
+    bodyTruncated: true,
+    provenance: pb.Provenance.PROVENANCE_CADDY,
+    method: 'HEAD',
+    failureDetail: 'upstream prematurely closed connection — 502',
+  };
+  const unknown = protobuf.Writer.create().uint32((99 << 3) | 2).string('from a newer agent').uint32((98 << 3) | 0).uint64(5).uint32((97 << 3) | 1).double(1).finish();
+  const wrongWireType = protobuf.Writer.create().uint32((12 << 3) | 2).string('status as a string').finish();
+  const secondPhases = encodeResult({ phases: { download: 9 } });
+  return [
+    { name: 'every field', bytes: encodeResult(all) },
+    { name: 'status 0 and a certificate date of 0, both present', bytes: encodeResult({ ...all, status: 0, tlsCertNotAfterMs: 0 }) },
+    { name: 'unknown failure code and provenance', bytes: encodeResult({ ...all, failure: 99, provenance: 42, bodyMatch: 7 } as unknown as ProbeResult) },
+    { name: 'negative enum values', bytes: encodeResult({ ...all, failure: -1, provenance: -3 } as unknown as ProbeResult) },
+    { name: 'no phases, no maps, no optionals', bytes: encodeResult({ resultId: 'r1', agent: 'a1', region: 'eu-west', target: 'shop', startedAtMs: 5 }) },
+    { name: 'unknown fields', bytes: concat(encodeResult(all), unknown) },
+    { name: 'a known field with another wire type', bytes: concat(encodeResult(all), wrongWireType) },
+    { name: 'phases twice (merged)', bytes: concat(encodeResult(all), secondPhases) },
+    { name: 'a field repeated (the last wins)', bytes: concat(encodeResult(all), encodeResult({ url: 'https://other.example/', ipFamily: 6 })) },
+    { name: 'empty', bytes: new Uint8Array() },
+  ];
+}
+
+/** `bytes` damaged one of four ways, chosen by `random`. */
+function mangled(bytes: Uint8Array, random: () => number): Uint8Array {
+  const at = Math.floor(random() * bytes.length);
+  const out = Uint8Array.from(bytes);
+  switch (Math.floor(random() * 4)) {
+    case 0:
+      return bytes.subarray(0, at);
+    case 1:
+      out[at] = Math.floor(random() * 256);
+      return out;
+    case 2:
+      out[at] = out[at]! ^ 0x80;
+      return out;
+    default:
+      return concat(bytes.subarray(0, at), Uint8Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * 256)), bytes.subarray(at));
+  }
+}
 
 const subject = resultsSubject('eu-west', 'a1');
 const valid = fakeResult({ region: 'eu-west', agent: 'a1', target: 'shop' });
@@ -52,6 +167,29 @@ describe('decode', () => {
     assert.ok(got.ok);
     assert.equal(got.value.roundAtMs, 0);
     assert.equal(got.value.bodyBytes, 0);
+  });
+
+  it('decode - readResult gives what the generated decoder gives, for varied and odd results', () => {
+    const varied = variedResults(2_000, 11).map((r, i) => ({ name: `varied #${i}`, bytes: encodeResult(r) }));
+    for (const c of [...edgeCases(), ...varied]) assert.deepStrictEqual(viaReadResult(c.bytes), viaGenerated(c.bytes), c.name);
+    const every = readResult(edgeCases()[0]!.bytes, 7);
+    assert.deepEqual(Object.keys(every.headers), ['server', '__proto__', 'x-mixed', ''], 'a "__proto__" header is a header, not a prototype');
+    assert.equal(Object.getPrototypeOf(every.headers), Object.prototype);
+    assert.deepEqual(readResult(edgeCases()[7]!.bytes, 7).phases, { dns: 0, connect: 1.5, tls: 2.25, firstByte: 3.125, download: 9, total: 5.5 });
+  });
+
+  it('decode - readResult fails, or succeeds, exactly where the generated decoder does, on 20,000 damaged messages', () => {
+    const random = rng(20_251_122);
+    const sources = [...edgeCases().map((c) => c.bytes).filter((b) => b.length > 0), ...variedResults(200, 5).map((r) => encodeResult(r))];
+    let failed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = mangled(sources[i % sources.length]!, random);
+      const expected = viaGenerated(bytes);
+      if (typeof expected === 'string') failed++;
+      assert.deepStrictEqual(viaReadResult(bytes), expected, `damaged message #${i}: ${Buffer.from(bytes).toString('hex')}`);
+    }
+    // the damage must produce both outcomes for the comparison to mean anything
+    assert.ok(failed > 2_000 && failed < 18_000, `${failed} of 20,000 damaged messages were rejected`);
   });
 
   it('decode - heartbeats are checked like results', () => {

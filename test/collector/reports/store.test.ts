@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeResult, pb } from '../../../proto/index.js';
-import { resultFromWire } from '../../../collector/ingest/index.js';
+import { encodeResult } from '../../../proto/index.js';
+import { readResult } from '../../../collector/ingest/index.js';
 import { MIGRATIONS, migrate, openDatabase, openStore, type ResultRecord, type Store } from '../../../collector/store/index.js';
 import { RollupsTable } from '../../../collector/store/rollups.js';
 import { variedResults } from '../../helpers/collector-fixtures.js';
@@ -32,7 +32,7 @@ function hourly(path: string, withMax: boolean): { want: string; got: string; ho
 }
 
 const records = (n: number, seed: number, spanMs: number): ResultRecord[] =>
-  variedResults(n, seed, END, spanMs).map((r) => resultFromWire(pb.ProbeResult.decode(encodeResult(r)), END));
+  variedResults(n, seed, END, spanMs).map((r) => readResult(encodeResult(r), END));
 
 describe('report store: hourly rollups (migration v4)', () => {
   const dir = new TempDir();

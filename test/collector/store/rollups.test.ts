@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeResult, pb } from '../../../proto/index.js';
-import { resultFromWire } from '../../../collector/ingest/index.js';
+import { encodeResult } from '../../../proto/index.js';
+import { readResult } from '../../../collector/ingest/index.js';
 import type { RollupRow, Store } from '../../../collector/store/index.js';
 import { variedResults } from '../../helpers/collector-fixtures.js';
 import { TempDir, readDb, tempStore } from '../../helpers/collector-store.js';
@@ -47,7 +47,7 @@ describe('rollups', () => {
     store = tempStore(dir);
     // 6,000 results in batches of 250, each batch also carrying 50 redeliveries of earlier results
     const wire = variedResults(6_000, 7, END, 2 * 3_600_000);
-    const records = wire.map((r) => resultFromWire(pb.ProbeResult.decode(encodeResult(r)), END));
+    const records = wire.map((r) => readResult(encodeResult(r), END));
     let inserted = 0;
     for (let i = 0; i < records.length; i += 250) {
       const redelivered = records.slice(Math.max(0, i - 50), i);
