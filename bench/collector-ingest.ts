@@ -14,7 +14,7 @@
  *      rowid results table vs a WITHOUT ROWID one.
  * 1 and 2 run ROUNDS times each, alternating (each e2e round with its own durable consumer reading the
  * same stream), so a burst of load from elsewhere on the machine shows up as spread, not as the result.
- * Env: BENCH_N (default 100000), BENCH_BATCH (default 500), BENCH_ROUNDS (default 3), BENCH_WARMUP (default 10000).
+ * Env: BENCH_N (default 100000), BENCH_BATCH (default 500), BENCH_ROUNDS (default 5), BENCH_WARMUP (default 10000).
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ import { asMessages, publishPipelined, variedResults } from '../test/helpers/col
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10_000);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1_000);
@@ -172,7 +172,7 @@ function variant(path: string, opts: { rollups: boolean; withoutRowid?: boolean 
       const stmt = db.prepare(RESULTS_INSERT_SQL);
       const rollups = new RollupsTable(db);
       const tx = db.transaction((batch: readonly ResultRecord[]) => {
-        const fresh = batch.filter((r) => stmt.run(resultRow(r)).changes === 1);
+        const fresh = batch.filter((r) => stmt.run(...resultRow(r)).changes === 1);
         if (opts.rollups) rollups.add(fresh);
       });
       return measured(db, path, timeBatches(records, tx));
