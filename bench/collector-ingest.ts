@@ -95,6 +95,11 @@ interface Mark {
   readonly serverS: number;
 }
 
+/** The collector process's CPU seconds (user + system) from one mark to a later one. */
+function cpuSecondsBetween(from: Mark, to: Mark): number {
+  return (to.cpu.user + to.cpu.system - from.cpu.user - from.cpu.system) / 1e6;
+}
+
 interface E2eRound extends Round {
   /** Rows per second after the commit that took the count to WARMUP or past it. */
   readonly steadyRate: number;
@@ -114,43 +119,35 @@ async function e2eRound(nc: NatsConnection, serverPid: number, path: string, dur
   const store = openStore(path);
   try {
     let committed = 0;
-    let doneAt = 0;
     const marks: { warm: Mark | null; end: Mark | null } = { warm: null, end: null };
     const mark = (): Mark => ({ at: performance.now(), committed, cpu: process.cpuUsage(), serverS: cpuSeconds(serverPid) });
     // Stamps the commits that end the warm-up and the run, rather than the next poll.
     const onCommitted = (batch: { readonly inserted: number }) => {
       committed += batch.inserted;
       if (marks.warm === null && committed >= WARMUP) marks.warm = mark();
-      if (committed >= N && marks.end === null) {
-        marks.end = mark();
-        doneAt = marks.end.at;
-      }
+      if (committed >= N && marks.end === null) marks.end = mark();
     };
     const ingest = await startIngest({ nc, store, logger: pino({ level: 'warn' }), batchSize: BATCH, durable, onCommitted });
     // Set-up (stream, bucket, durable) is a one-time cost: the clock starts once it is done.
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const server0 = cpuSeconds(serverPid);
-    while (doneAt === 0) await new Promise((r) => setTimeout(r, 5));
-    const cpu = process.cpuUsage(cpu0);
-    const serverCpuS = cpuSeconds(serverPid) - server0;
+    const start = mark();
+    while (marks.end === null) await new Promise((r) => setTimeout(r, 5));
     loop.disable();
     const stats = ingest.stats();
     await ingest.stop();
     if (store.countResults() !== N || stats.inserted !== N) throw new Error(`end to end stored ${store.countResults()} rows (${stats.inserted} inserted)`);
     const { warm, end } = marks;
-    if (warm === null || end === null) throw new Error('the run ended without its warm-up and end marks');
+    if (warm === null) throw new Error('the run ended without its warm-up mark');
     const steady = N - warm.committed;
     return {
-      rate: rate(N, doneAt - t0),
+      rate: rate(N, end.at - start.at),
       steadyRate: rate(steady, end.at - warm.at),
       warmedAfter: warm.committed,
-      steadyCpuUs: (end.cpu.user + end.cpu.system - warm.cpu.user - warm.cpu.system) / steady,
+      steadyCpuUs: (cpuSecondsBetween(warm, end) * 1e6) / steady,
       steadyServerCpuUs: ((end.serverS - warm.serverS) * 1e6) / steady,
-      cpuS: (cpu.user + cpu.system) / 1e6,
-      serverCpuS,
+      cpuS: cpuSecondsBetween(start, end),
+      serverCpuS: end.serverS - start.serverS,
       batches: stats.batches,
       loopP99Ms: loop.percentile(99) / 1e6,
       loopMaxMs: loop.max / 1e6,

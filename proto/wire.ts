@@ -110,6 +110,7 @@ function decodeOrThrow<T>(fn: () => T, what: string): T {
   }
 }
 
-function requireField(value: string | null | undefined, field: string): void {
+/** Throws WireError naming `field` when a required string field is empty. */
+export function requireField(value: string | null | undefined, field: string): void {
   if (!value) throw new WireError(`${field} is missing`);
 }

@@ -6,6 +6,7 @@ import {
   parseAgentSubject,
   pb,
   provenanceFromWire,
+  requireField,
   WireError,
 } from '../../proto/index.js';
 import type { AgentHeartbeat, BodyMatch, ControlStatus, PhaseTimes, ResultRecord } from '../store/index.js';
@@ -103,7 +104,7 @@ export function readResult(bytes: Uint8Array, receivedAtMs: number): ResultRecor
         case 42: url = r.stringVerify(); break;
         case 48: startedAtMs = int64(r); break;
         case 56: roundAtMs = int64(r); break;
-        case 66: phases = readPhases(r, phases ?? { dns: null, connect: null, tls: null, firstByte: null, download: null, total: null }); break;
+        case 66: phases = readPhases(r, phases ?? { ...NO_PHASES }); break;
         case 72: ok = r.bool(); break;
         case 80: failure = r.int32(); break;
         case 90: failureDetail = r.stringVerify(); break;
@@ -206,10 +207,6 @@ function readMapEntry(r: Reader, into: Record<string, string>): void {
   // an own property even for "__proto__" (a plain assignment would set the object's prototype)
   if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
   else into[key] = value;
-}
-
-function requireField(value: string, field: string): void {
-  if (!value) throw new WireError(`${field} is missing`);
 }
 
 /** Checks one heartbeat message like `resultFromMessage` does a result. Never throws. */
