@@ -42,7 +42,17 @@ export async function devCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', () => stop.abort());
   process.on('SIGTERM', () => stop.abort());
   say('crossprobe dev: starting the demo fleet…');
-  const fleet = await startFleet({ regions, intervalMs: Math.max(250, Math.round(1_000 / speed)), shortWindowMs: Math.round(20_000 / speed), longWindowMs: Math.round(60_000 / speed), say });
+  // The demo's clock runs ~15-60× a real one: probes every second instead of every minute, windows of
+  // 20 s and 60 s instead of 5 min and 1 h, incidents checked every 2 s and resolved after 10 s healthy.
+  const fleet = await startFleet({
+    regions,
+    intervalMs: Math.max(250, Math.round(1_000 / speed)),
+    shortWindowMs: Math.round(20_000 / speed),
+    longWindowMs: Math.round(60_000 / speed),
+    incidentIntervalMs: Math.round(2_000 / speed),
+    resolveAfterMs: Math.round(10_000 / speed),
+    say,
+  });
   try {
     say('');
     say(`API          ${fleet.api}/api/v1/targets`);
@@ -54,8 +64,11 @@ export async function devCommand(argv: string[]): Promise<number> {
     const outcomes = await playStory(fleet, steps, speed, say, stop.signal);
     if (!stop.signal.aborted) {
       say('');
-      say('step'.padEnd(78) + 'expected'.padEnd(10) + 'verdict'.padEnd(14) + 'seconds to verdict');
-      for (const o of outcomes) say(`${o.title.slice(0, 76).padEnd(78)}${o.expect.padEnd(10)}${o.verdict.padEnd(14)}${o.secondsToVerdict ?? 'not reached'}`);
+      say('step'.padEnd(78) + 'expected'.padEnd(10) + 'verdict'.padEnd(14) + 'seconds to verdict'.padEnd(20) + 'alerts (seconds into the step)');
+      for (const o of outcomes) {
+        const alerts = o.alerts.length === 0 ? 'none' : o.alerts.map((a) => `${a.type} ${a.seconds}`).join(', ');
+        say(`${o.title.slice(0, 76).padEnd(78)}${o.expect.padEnd(10)}${o.verdict.padEnd(14)}${String(o.secondsToVerdict ?? 'not reached').padEnd(20)}${alerts}`);
+      }
     }
     if (values.keep && !stop.signal.aborted) {
       say('\n--keep: everything keeps running; Ctrl-C stops it.');

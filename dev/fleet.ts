@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../lab/index.js';
+import { AlertReceiver } from './alerts.js';
 import { binPath } from './paths.js';
 import { findNatsServer, freePort, startChild, stopChild, until, type Child } from './processes.js';
 
@@ -13,6 +14,9 @@ export interface FleetOptions {
   /** The collector's diagnosis windows. */
   readonly shortWindowMs: number;
   readonly longWindowMs: number;
+  /** How often the collector diagnoses for incidents, and how long a target stays healthy before its incident resolves. */
+  readonly incidentIntervalMs: number;
+  readonly resolveAfterMs: number;
   readonly say: (line: string) => void;
 }
 
@@ -23,6 +27,8 @@ export interface Fleet {
   readonly target: string;
   readonly regions: readonly { name: string; source: string }[];
   readonly dir: string;
+  /** Where the collector's alerts (its `--webhook`) arrive. */
+  readonly alerts: AlertReceiver;
   /** GET an API path, parsed JSON. */
   get<T>(path: string): Promise<T>;
   /** Stops every process it started (by pid) and the lab; removes its temp dir. */
@@ -37,9 +43,11 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'crossprobe-dev-'));
   const children: Child[] = [];
   let lab: Lab | null = null;
+  let alerts: AlertReceiver | null = null;
   const stop = async () => {
     await Promise.all(children.reverse().map((c) => stopChild(c)));
     await lab?.close();
+    await alerts?.close();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -55,11 +63,13 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     lab = await startLab({ name: 'shop.lab', nodes: 3, regions: Object.fromEntries(regions.map((r) => [r.name, r.source])), seed: 42 });
     opts.say(`lab              ${lab.url}: DNS ${lab.dnsAddress} answers ${lab.nodes.map((n) => `${n.name}=${n.ip}`).join(', ')}`);
 
+    alerts = await AlertReceiver.start();
     const apiPort = await freePort();
     const api = `http://127.0.0.1:${apiPort}`;
     const collector = startChild('collector', binPath, [
       'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`,
       '--short-window', `${opts.shortWindowMs}ms`, '--long-window', `${opts.longWindowMs}ms`, '--log-level', 'warn',
+      '--incident-interval', `${opts.incidentIntervalMs}ms`, '--resolve-after', `${opts.resolveAfterMs}ms`, '--webhook', alerts.url,
     ]);
     children.push(collector);
     await until('the collector API', async () => {
@@ -67,6 +77,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
     }, 30_000);
     opts.say(`collector        ${api} (pid ${collector.proc.pid}), database ${join(dir, 'collector.db')}`);
+    opts.say(`alerts           ${alerts.url} (the collector's --webhook: incidents opening, changing, resolving)`);
 
     const target = 'shop';
     const res = await fetch(`${api}/api/v1/targets`, {
@@ -91,6 +102,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       target,
       regions,
       dir,
+      alerts,
       get: async <T>(path: string) => {
         const r = await fetch(`${api}${path}`);
         if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);

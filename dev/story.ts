@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultSpec } from '../lab/index.js';
+import type { DemoAlert } from './alerts.js';
 import type { Fleet } from './fleet.js';
 
 /** One act of the demo: a fault (or none) held for a while, and the verdict it should produce. */
@@ -16,9 +17,10 @@ export const SCENARIOS: Record<string, readonly Step[]> = {
   story: [
     { title: 'healthy: every region reaches every node', fault: null, expect: 'healthy', seconds: 30 },
     { title: 'lb-2 returns nginx 502s to 30% of requests', fault: () => ({ kind: 'node-502', node: 'lb-2', rate: 0.3 }), expect: 'lb-node', seconds: 60 },
-    { title: 'the route from the last region to every node breaks (connections reset)', fault: (f) => ({ kind: 'path-reset', region: f.regions[f.regions.length - 1]!.name }), expect: 'routing', seconds: 75 },
+    { title: 'the route from the last region to every node breaks (connections reset)', fault: (f) => ({ kind: 'path-reset', region: f.regions[f.regions.length - 1]!.name }), expect: 'routing', seconds: 90 },
     { title: 'the origin crashes: every node answers 502', fault: () => ({ kind: 'origin-crash' }), expect: 'origin', seconds: 60 },
-    { title: 'recovery: faults cleared', fault: null, expect: 'healthy', seconds: 75 },
+    // the long window (60 s at speed 1) has to forget the crash, then the incident resolves
+    { title: 'recovery: faults cleared', fault: null, expect: 'healthy', seconds: 120 },
   ],
   'lb-node': [{ title: 'lb-2 returns nginx 502s to 30% of requests', fault: () => ({ kind: 'node-502', node: 'lb-2', rate: 0.3 }), expect: 'lb-node', seconds: 3_600 }],
   routing: [{ title: 'the route from the last region to every node breaks', fault: (f) => ({ kind: 'path-reset', region: f.regions[f.regions.length - 1]!.name }), expect: 'routing', seconds: 3_600 }],
@@ -38,23 +40,33 @@ export interface StepOutcome {
   readonly verdict: string;
   /** Seconds from the step's start until the API first gave the expected verdict; null: never. */
   readonly secondsToVerdict: number | null;
+  /** The alerts (incident events) that arrived during the step, with seconds from its start. */
+  readonly alerts: readonly { readonly type: DemoAlert['type']; readonly seconds: number }[];
 }
 
 /**
  * Plays `steps`: injects each step's fault into the lab, polls the diagnosis every 2 s and prints
- * each change of verdict with its one-sentence summary. Stops early when `signal` aborts.
+ * each change of verdict with its one-sentence summary, and each alert the collector sends as it
+ * arrives. Stops early when `signal` aborts.
  */
 export async function playStory(fleet: Fleet, steps: readonly Step[], speed: number, say: (line: string) => void, signal: AbortSignal): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   const t0 = Date.now();
   const stamp = () => `[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s]`;
   let last = '';
+  let start = t0;
+  let stepAlerts: { type: DemoAlert['type']; seconds: number }[] = [];
+  fleet.alerts.listen((a) => {
+    stepAlerts.push({ type: a.type, seconds: Math.round((Date.now() - start) / 1_000) });
+    say(`${stamp()}   alert        ${a.summary}`);
+  });
   for (const step of steps) {
     if (signal.aborted) break;
     await fleet.lab.clearAll();
     if (step.fault) await fleet.lab.inject(step.fault(fleet));
     say(`${stamp()} ▶ ${step.title}   (expect: ${step.expect})`);
-    const start = Date.now();
+    start = Date.now();
+    stepAlerts = [];
     const end = start + (step.seconds * 1_000) / speed;
     let reached: number | null = null;
     let verdict = 'unknown';
@@ -79,7 +91,7 @@ export async function playStory(fleet: Fleet, steps: readonly Step[], speed: num
         last = key;
       }
     }
-    outcomes.push({ title: step.title, expect: step.expect, verdict, secondsToVerdict: reached === null ? null : Math.round(reached) });
+    outcomes.push({ title: step.title, expect: step.expect, verdict, secondsToVerdict: reached === null ? null : Math.round(reached), alerts: stepAlerts });
   }
   await fleet.lab.clearAll();
   return outcomes;

@@ -1,6 +1,7 @@
 import type { IncidentEventType } from '../store/index.js';
 import type { IncidentEvent } from '../incidents/lifecycle.js';
 import { incidentView, type IncidentView } from '../incidents/view.js';
+import { isoMinute } from '../diagnosis/format.js';
 
 /** The formats a webhook can receive. */
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
@@ -22,9 +23,23 @@ export interface SlackAlert {
   readonly text: string;
 }
 
-/** "[OPENED|CHANGED|REOPENED|RESOLVED] <target>: <finding summary>". */
+/**
+ * "[OPENED|CHANGED|REOPENED] <target>: <finding summary>"; a resolved incident says so before what it
+ * was: "[RESOLVED] <target>: healthy again after 12 min (open since 2025-11-22T01:15Z); it was: <summary>".
+ */
 export function alertSentence(e: IncidentEvent): string {
-  return `[${TAGS[e.type]}] ${e.incident.target}: ${e.incident.summary}`;
+  const { target, summary, openedAtMs, resolvedAtMs } = e.incident;
+  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summary}`;
+  const at = resolvedAtMs ?? e.atMs;
+  return `[${TAGS.resolved}] ${target}: healthy again after ${duration(at - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
+}
+
+/** 45_000 → "45 s", 720_000 → "12 min", 7_500_000 → "2 h 5 min". */
+function duration(spanMs: number): string {
+  const s = Math.max(0, Math.round(spanMs / 1_000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 === 0 ? '' : ` ${min % 60} min`}`;
 }
 
 /** Where the operator reads the regional failure report of the last day (HTML, for a browser). */

@@ -71,16 +71,22 @@ export function sameSuspects(a: readonly Suspect[], b: readonly Suspect[]): bool
 }
 
 /**
- * An `inconclusive` finding about an incident that has a conclusive verdict, naming no suspect or one
- * of the incident's: a weaker reading of the same failures (typically the evidence thinning out of the
- * windows once the fault is fixed: too few failures left to single out the node, still above the
- * background). It keeps the incident open but does not relabel it; an inconclusive finding pointing
- * somewhere else entirely does.
+ * A weaker reading of the same failures: it keeps the incident open but does not relabel it (no
+ * alert). Either
+ * - an `inconclusive` finding about an incident that has a conclusive verdict, naming no suspect or
+ *   one of the incident's (typically the evidence thinning out of the windows once the fault is fixed:
+ *   too few failures left to single out the node, still above the background); an inconclusive
+ *   finding pointing somewhere else entirely is a change; or
+ * - the same verdict naming only some of the incident's suspects: a node blamed by its IP and its
+ *   identity header, then by the header alone (a region that cannot connect at all takes the IP's
+ *   evidence away), is still the same node. New suspects, or another verdict, are a change.
  */
 export function weakerReading(finding: TargetFinding, incident: IncidentRecord): boolean {
+  const named = (s: Suspect) => incident.suspects.some((x) => x.dimension === s.dimension && x.value === s.value);
+  if (finding.verdict === incident.verdict) return finding.suspects.length > 0 && finding.suspects.every(named);
   if (finding.verdict !== 'inconclusive' || incident.verdict === 'inconclusive') return false;
   if (finding.suspects.length === 0) return true;
-  return finding.suspects.some((s) => incident.suspects.some((x) => x.dimension === s.dimension && x.value === s.value));
+  return finding.suspects.some(named);
 }
 
 /** The id of an incident of `target` opened at `openedAtMs`. */
@@ -98,7 +104,8 @@ export function incidentId(target: string, openedAtMs: number): string {
  *   `reopens` counted) instead of a new one.
  * - CHANGE: while open, a finding whose verdict or suspects (as a set) differ from the incident's.
  *   A summary that only rewords the same verdict and suspects (counts moving) is no event, and neither
- *   is an inconclusive finding that is only a weaker reading of a conclusive incident (`weakerReading`).
+ *   is a weaker reading (`weakerReading`): the same verdict naming only some of the incident's
+ *   suspects, or an inconclusive finding about a conclusive incident.
  * - RESOLVE: while open, once the target has had no target finding since an evaluation at least
  *   `resolveAfterMs` ago. Any target finding in between restarts that clock.
  * - An `agent` finding (our own agent broken) is not about the target: it counts as healthy here.

@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertsConfigError, backoffMs, createAlerts, type Alerts, type AlertsOptions } from '../../../collector/alerts/index.js';
+import { AlertsConfigError, alertSentence, backoffMs, createAlerts, type Alerts, type AlertsOptions } from '../../../collector/alerts/index.js';
 import { memoryLogger } from '../../helpers/logger.js';
 import { event, LB_SUMMARY } from '../incidents/diagnoses.js';
 import { WebhookServer, type Answer } from './webhook-server.js';
@@ -61,10 +61,19 @@ describe('alerts', () => {
       [
         { text: `[OPENED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT.replace('&', '&amp;')}|report>` },
         { text: `[CHANGED] shop: 502s &amp; resets &lt;everywhere&gt;. <${REPORT.replace('&', '&amp;')}|report>` },
-        { text: `[RESOLVED] shop: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT.replace('&', '&amp;')}|report>` },
+        { text: `[RESOLVED] shop: healthy again after 10 min (open since 2024-01-01T12:00Z); it was: 502s from lb-node 203.0.113.7 seen from 4/4 regions; other nodes healthy — origin fine. <${REPORT.replace('&', '&amp;')}|report>` },
       ],
       'in order, Slack control characters escaped',
     );
+  });
+
+  it('alerts - a resolved incident says it is healthy again and for how long it was open, then what it was', () => {
+    const opened = Date.parse('2024-01-01T12:00:00.000Z');
+    const resolved = (afterMs: number) => alertSentence(event('resolved', { resolvedAtMs: opened + afterMs, updatedAtMs: opened + afterMs }));
+    assert.equal(resolved(45_000), `[RESOLVED] shop: healthy again after 45 s (open since 2024-01-01T12:00Z); it was: ${LB_SUMMARY}`);
+    assert.match(resolved(7_500_000), /^\[RESOLVED\] shop: healthy again after 2 h 5 min \(/);
+    assert.match(resolved(7_200_000), /^\[RESOLVED\] shop: healthy again after 2 h \(/);
+    assert.equal(alertSentence(event('changed')), `[CHANGED] shop: ${LB_SUMMARY}`, 'the other events are the finding\'s summary');
   });
 
   it('alerts - 500 twice then 200: delivered on the 3rd attempt', async () => {

@@ -72,6 +72,18 @@ const SCENARIOS: Scenario[] = [
     want: { events: ['opened lb-node 203.0.113.7', 'changed lb-node 203.0.113.8'], final: 'open' },
   },
   {
+    name: 'the same verdict naming only some of its suspects is a weaker reading; a new suspect is a change',
+    steps: [
+      [0, diagnosis([targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }])])],
+      [30, diagnosis([targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }])])],
+      // a region that cannot connect took the IP's evidence away: the same node, by its header alone
+      [60, diagnosis([targetFinding('lb-node', [{ dimension: 'x-served-by', value: 'lb-2' }])])],
+      [90, diagnosis([targetFinding('lb-node', [{ dimension: 'x-served-by', value: 'lb-2' }, { dimension: 'ip', value: '203.0.113.7' }])])],
+      [120, diagnosis([targetFinding('lb-node', [{ dimension: 'x-served-by', value: 'lb-2' }, { dimension: 'x-served-by', value: 'lb-3' }])])],
+    ],
+    want: { events: ['opened lb-node 203.0.113.7,lb-2', 'changed lb-node lb-2,lb-3'], final: 'open' },
+  },
+  {
     name: 'a reworded summary with the same verdict and suspects is no event',
     steps: [[0, lbNode()], [30, lbNode()], [60, lbNode('203.0.113.7', 'shop', '502s from lb-node 203.0.113.7 seen from 3/4 regions')]],
     want: { events: ['opened lb-node 203.0.113.7'], final: 'open' },

@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JsonAlert } from '../collector/alerts/format.js';
+
+/** An alert as the demo shows it: the collector's JSON webhook body, as far as the demo reads it. */
+export type DemoAlert = Pick<JsonAlert, 'type' | 'summary' | 'reportUrl'>;
+
+const MAX_BODY_BYTES = 1 << 20;
+
+/**
+ * The demo's stand-in for Slack or a pager: a webhook receiver on loopback that the demo collector
+ * posts its alerts to (`--webhook`), so `crossprobe dev` shows what would wake an operator, and when.
+ */
+export class AlertReceiver {
+  private listener: ((alert: DemoAlert) => void) | null = null;
+  /** Alerts that arrived while nobody listened (between the fleet's start and the story's). */
+  private readonly early: DemoAlert[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<AlertReceiver> {
+    let self: AlertReceiver | null = null;
+    const server = createServer((req, res) => {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST' }).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.byteLength;
+        if (size <= MAX_BODY_BYTES) chunks.push(c);
+      });
+      req.on('end', () => {
+        const alert = size <= MAX_BODY_BYTES ? parseAlert(Buffer.concat(chunks).toString('utf8')) : null;
+        if (alert === null) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('expected the collector\'s JSON alert: {"type", "summary", "reportUrl", …}');
+          return;
+        }
+        res.writeHead(204).end();
+        self?.deliver(alert);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    self = new AlertReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`);
+    return self;
+  }
+
+  /** Sends every alert to `fn` from now on, those that came before first. */
+  listen(fn: (alert: DemoAlert) => void): void {
+    this.listener = fn;
+    for (const a of this.early.splice(0)) fn(a);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private deliver(alert: DemoAlert): void {
+    if (this.listener === null) this.early.push(alert);
+    else this.listener(alert);
+  }
+}
+
+function parseAlert(text: string): DemoAlert | null {
+  try {
+    const body = JSON.parse(text) as Partial<Record<keyof DemoAlert, unknown>> | null;
+    if (body === null || typeof body !== 'object' || typeof body.summary !== 'string' || typeof body.type !== 'string' || typeof body.reportUrl !== 'string') return null;
+    return { type: body.type as DemoAlert['type'], summary: body.summary, reportUrl: body.reportUrl };
+  } catch {
+    return null;
+  }
+}
