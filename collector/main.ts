@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ensureTargetsBucket, targetToWire } from '../proto/index.js';
 import { openStore, type Store } from './store/index.js';
 import { startIngest, type Ingest } from './ingest/index.js';
-import { buildApi, type ApiServer } from './api/index.js';
+import { buildApi, STALE_HEARTBEATS, type ApiServer } from './api/index.js';
 import type { CollectorConfig } from './config.js';
 import { createAlerts, type Alerts } from './alerts/index.js';
 import { startIncidentLoop, type IncidentLoop } from './incidents/index.js';
@@ -109,6 +109,8 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       intervalMs: config.incidents.intervalMs,
       activeWithinMs: config.windows.longMs,
       options: { confirmEvaluations: config.incidents.confirmEvaluations, resolveAfterMs: config.incidents.resolveAfterMs },
+      // the same staleness the API and the dashboard show
+      agentHealth: { staleAfterMs: STALE_HEARTBEATS * config.heartbeatIntervalMs },
       evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs }),
     });
     logger.info({ url, auth: { writes: config.apiToken !== null, reads: config.readToken !== null } }, 'collector started');

@@ -1,9 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JsonAlert } from '../collector/alerts/format.js';
+import type { JsonAgentAlert, JsonAlert } from '../collector/alerts/format.js';
 
-/** An alert as the demo shows it: the collector's JSON webhook body, as far as the demo reads it. */
-export type DemoAlert = Pick<JsonAlert, 'type' | 'summary' | 'reportUrl'>;
+/**
+ * An alert as the demo shows it: the collector's JSON webhook body (about an incident, or about the
+ * agents themselves), as far as the demo reads it; `link` is its report or dashboard URL.
+ */
+export interface DemoAlert {
+  readonly type: JsonAlert['type'] | JsonAgentAlert['type'];
+  readonly summary: string;
+  readonly link: string;
+}
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -37,7 +44,7 @@ export class AlertReceiver {
       req.on('end', () => {
         const alert = size <= MAX_BODY_BYTES ? parseAlert(Buffer.concat(chunks).toString('utf8')) : null;
         if (alert === null) {
-          res.writeHead(400, { 'content-type': 'text/plain' }).end('expected the collector\'s JSON alert: {"type", "summary", "reportUrl", …}');
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('expected the collector\'s JSON alert: {"type", "summary", "reportUrl" or "dashboardUrl", …}');
           return;
         }
         res.writeHead(204).end();
@@ -71,9 +78,11 @@ export class AlertReceiver {
 
 function parseAlert(text: string): DemoAlert | null {
   try {
-    const body = JSON.parse(text) as Partial<Record<keyof DemoAlert, unknown>> | null;
-    if (body === null || typeof body !== 'object' || typeof body.summary !== 'string' || typeof body.type !== 'string' || typeof body.reportUrl !== 'string') return null;
-    return { type: body.type as DemoAlert['type'], summary: body.summary, reportUrl: body.reportUrl };
+    const body = JSON.parse(text) as Partial<Record<'type' | 'summary' | 'reportUrl' | 'dashboardUrl', unknown>> | null;
+    if (body === null || typeof body !== 'object' || typeof body.summary !== 'string' || typeof body.type !== 'string') return null;
+    const link = body.reportUrl ?? body.dashboardUrl;
+    if (typeof link !== 'string') return null;
+    return { type: body.type as DemoAlert['type'], summary: body.summary, link };
   } catch {
     return null;
   }

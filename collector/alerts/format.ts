@@ -1,7 +1,9 @@
 import type { IncidentEventType } from '../store/index.js';
 import type { IncidentEvent } from '../incidents/lifecycle.js';
+import { isFleetAlert, type AgentAlertEvent } from '../incidents/agents.js';
+import type { AgentProblem } from '../store/index.js';
 import { incidentView, type IncidentView } from '../incidents/view.js';
-import { isoMinute } from '../diagnosis/format.js';
+import { isoMinute, span } from '../diagnosis/format.js';
 
 /** The formats a webhook can receive. */
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
@@ -18,6 +20,26 @@ export interface JsonAlert {
   readonly reportUrl: string;
 }
 
+/** Something to alert about: an incident of a target, or a problem of the probing fleet itself. */
+export type AlertEvent = IncidentEvent | AgentAlertEvent;
+
+/** The body a `json` webhook receives about the fleet itself (told apart from an incident's by `agentAlert`). */
+export interface JsonAgentAlert {
+  readonly type: AgentAlertEvent['type'];
+  readonly agentAlert: {
+    /** null: the alert is about every agent (none heard from). */
+    readonly region: string | null;
+    readonly agent: string | null;
+    readonly problem: AgentProblem;
+    readonly openedAt: string;
+    readonly resolvedAt: string | null;
+  };
+  /** The one sentence: "[OPENED] agent eu-west/fra-1 silent for 3 min (…)". */
+  readonly summary: string;
+  /** The dashboard's agents table. */
+  readonly dashboardUrl: string;
+}
+
 /** The body a Slack incoming webhook receives. */
 export interface SlackAlert {
   readonly text: string;
@@ -31,15 +53,39 @@ export function alertSentence(e: IncidentEvent): string {
   const { target, summary, openedAtMs, resolvedAtMs } = e.incident;
   if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summary}`;
   const at = resolvedAtMs ?? e.atMs;
-  return `[${TAGS.resolved}] ${target}: healthy again after ${duration(at - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
+  return `[${TAGS.resolved}] ${target}: healthy again after ${span(at - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
 }
 
-/** 45_000 → "45 s", 720_000 → "12 min", 7_500_000 → "2 h 5 min". */
-function duration(spanMs: number): string {
-  const s = Math.max(0, Math.round(spanMs / 1_000));
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 === 0 ? '' : ` ${min % 60} min`}`;
+/**
+ * "[OPENED|CHANGED] <summary naming the agent>"; resolved: "[RESOLVED] agent eu-west/fra-1: fine again
+ * after 12 min (open since 2025-11-22T01:15Z); it was: <summary>".
+ */
+export function agentAlertSentence(e: AgentAlertEvent): string {
+  const { summary, openedAtMs } = e.alert;
+  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${summary}`;
+  const who = isFleetAlert(e.alert) ? 'the agents are heard from again' : `agent ${e.alert.region}/${e.alert.agent}: fine again`;
+  return `[${TAGS.resolved}] ${who} after ${span(e.atMs - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
+}
+
+/** The dashboard's agents table, where an agent alert is read. */
+export function dashboardUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/#agents`;
+}
+
+export function jsonAgentAlert(e: AgentAlertEvent, publicUrl: string): JsonAgentAlert {
+  const fleet = isFleetAlert(e.alert);
+  return {
+    type: e.type,
+    agentAlert: {
+      region: fleet ? null : e.alert.region,
+      agent: fleet ? null : e.alert.agent,
+      problem: e.alert.problem,
+      openedAt: new Date(e.alert.openedAtMs).toISOString(),
+      resolvedAt: e.type === 'resolved' ? new Date(e.atMs).toISOString() : null,
+    },
+    summary: agentAlertSentence(e),
+    dashboardUrl: dashboardUrl(publicUrl),
+  };
 }
 
 /** Where the operator reads the regional failure report of the last day (HTML, for a browser). */
@@ -54,15 +100,18 @@ export function jsonAlert(e: IncidentEvent, publicUrl: string): JsonAlert {
 // Slack's mrkdwn treats &, < and > as control characters: they must be sent escaped.
 const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** `{ text: "<sentence>. <reportUrl|report>" }`. */
-export function slackAlert(e: IncidentEvent, publicUrl: string): SlackAlert {
-  const sentence = alertSentence(e);
+/** `{ text: "<sentence>. <reportUrl|report>" }`; about an agent, the link is to the dashboard. */
+export function slackAlert(e: AlertEvent, publicUrl: string): SlackAlert {
+  const incident = 'incident' in e;
+  const sentence = incident ? alertSentence(e) : agentAlertSentence(e);
   const closed = /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  const link = incident ? `${reportUrl(publicUrl, e.incident.target)}|report` : `${dashboardUrl(publicUrl)}|dashboard`;
   // the link too: its query's & would otherwise be read as the start of an entity
-  return { text: `${slackEscape(closed)} <${slackEscape(reportUrl(publicUrl, e.incident.target))}|report>` };
+  return { text: `${slackEscape(closed)} <${slackEscape(link)}>` };
 }
 
 /** The body for a webhook of `format`. */
-export function alertBody(format: WebhookFormat, e: IncidentEvent, publicUrl: string): JsonAlert | SlackAlert {
-  return format === 'slack' ? slackAlert(e, publicUrl) : jsonAlert(e, publicUrl);
+export function alertBody(format: WebhookFormat, e: AlertEvent, publicUrl: string): JsonAlert | JsonAgentAlert | SlackAlert {
+  if (format === 'slack') return slackAlert(e, publicUrl);
+  return 'incident' in e ? jsonAlert(e, publicUrl) : jsonAgentAlert(e, publicUrl);
 }

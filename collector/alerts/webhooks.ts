@@ -1,7 +1,6 @@
 import { request } from 'undici';
 import type { Logger } from 'pino';
-import type { IncidentEvent } from '../incidents/lifecycle.js';
-import { alertBody, WEBHOOK_FORMATS, type WebhookFormat } from './format.js';
+import { alertBody, WEBHOOK_FORMATS, type AlertEvent, type WebhookFormat } from './format.js';
 
 /** One webhook to notify. */
 export interface WebhookConfig {
@@ -41,9 +40,9 @@ export interface AlertStats {
   readonly retries: number;
 }
 
-/** Where incident events go. `notify` never blocks and never throws for a webhook's failure. */
+/** Where incident and agent alert events go. `notify` never blocks and never throws for a webhook's failure. */
 export interface Alerts {
-  notify(events: readonly IncidentEvent[]): void;
+  notify(events: readonly AlertEvent[]): void;
   stats(): AlertStats;
   /** Resolves once nothing is queued or in flight (tests; a graceful shutdown). */
   idle(): Promise<void>;

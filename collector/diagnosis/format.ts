@@ -18,6 +18,14 @@ export function seconds(xMs: number): string {
   return `${s >= 10 ? Math.round(s) : Number(s.toFixed(1))} s`;
 }
 
+/** A span as a person says it: 45_000 → "45 s", 720_000 → "12 min", 7_500_000 → "2 h 5 min". */
+export function span(spanMs: number): string {
+  const s = Math.max(0, Math.round(spanMs / 1_000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 === 0 ? '' : ` ${min % 60} min`}`;
+}
+
 /** An instant to the minute, UTC: "2025-11-22T01:15Z". */
 export function isoMinute(atMs: number): string {
   return `${new Date(atMs).toISOString().slice(0, 16)}Z`;

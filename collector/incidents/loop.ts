@@ -3,6 +3,7 @@ import type { Diagnosis } from '../diagnosis/index.js';
 import type { Store } from '../store/index.js';
 import type { Alerts } from '../alerts/index.js';
 import { historyEntry, resolveIncidentOptions, stepLifecycle, type IncidentEvent, type IncidentOptions, type LifecycleState } from './lifecycle.js';
+import { stepAgentAlerts, type AgentAlertEvent } from './agents.js';
 
 /** What the incident loop needs. */
 export interface IncidentLoopOptions {
@@ -19,6 +20,16 @@ export interface IncidentLoopOptions {
   readonly evaluate: (target: string, nowMs: number) => Diagnosis | Promise<Diagnosis>;
   readonly alerts: Alerts;
   readonly options?: Partial<IncidentOptions>;
+  /**
+   * Alerts about the agents themselves (silent, cut off from their control targets, or all silent),
+   * judged every tick from the agents table; resolved after the incidents' resolve-after. Off when absent.
+   */
+  readonly agentHealth?: {
+    /** No heartbeat for this long: silent (the collector passes 3 heartbeat intervals). */
+    readonly staleAfterMs: number;
+    /** Since when heartbeats are listened for. Default: when the loop starts, by its clock. */
+    readonly listeningSinceMs?: number;
+  };
   /** The clock of timer-driven ticks. Default Date.now. */
   readonly now?: () => number;
   /** Start ticking on the timer (default true; tests drive `tick` themselves with false). */
@@ -31,6 +42,8 @@ export interface TickReport {
   /** Targets whose evaluation or persistence threw (logged and skipped). */
   readonly failed: number;
   readonly events: readonly IncidentEvent[];
+  /** Alerts about agents that opened, changed or resolved. */
+  readonly agentEvents: readonly AgentAlertEvent[];
 }
 
 /** A running incident loop. */
@@ -49,7 +62,8 @@ const MAX_OPEN_INCIDENTS = 10_000;
  * Every `intervalMs`, for every target — in the store, with recent results, or with an open incident
  * (so an incident whose target went quiet still resolves): evaluate it, run the incident lifecycle, save the
  * incident with its new history in one transaction, then hand the events to `alerts` (which queues
- * them: a slow webhook never holds up the loop). A failing target is logged and skipped; the loop
+ * them: a slow webhook never holds up the loop). Then, with `agentHealth`, the same for the agents
+ * themselves (`stepAgentAlerts` over the agents table). A failing target is logged and skipped; the loop
  * itself never throws. Options are checked here, so bad ones fail at start-up.
  */
 export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
@@ -59,6 +73,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs: must be above 0 (got ${String(intervalMs)})`);
   const now = o.now ?? Date.now;
   const logger = o.logger.child({ component: 'incidents' });
+  const agentHealth = o.agentHealth && { staleAfterMs: o.agentHealth.staleAfterMs, listeningSinceMs: o.agentHealth.listeningSinceMs ?? now() };
+  if (agentHealth && !(agentHealth.staleAfterMs > 0)) throw new RangeError(`agentHealth.staleAfterMs: must be above 0 (got ${String(agentHealth.staleAfterMs)})`);
   // evaluations with a finding while no incident is open, per target (lost on restart: re-confirmed)
   const pending = new Map<string, number>();
   let running: Promise<TickReport> | null = null;
@@ -66,7 +82,10 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   let stopped = false;
 
   async function runTick(nowMs: number): Promise<TickReport> {
-    let targets: string[];
+    const all: IncidentEvent[] = [];
+    let evaluated = 0;
+    let failed = 0;
+    let targets: string[] | null = null;
     try {
       const ids = new Set(o.store.listTargets().map((t) => t.target.id));
       for (const id of o.store.activeTargets(nowMs - activeWithinMs)) ids.add(id);
@@ -74,13 +93,9 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
       targets = [...ids].sort();
     } catch (err) {
       logger.error({ err }, 'incident tick: cannot list targets');
-      return { evaluated: 0, failed: 0, events: [] };
     }
-    for (const id of pending.keys()) if (!targets.includes(id)) pending.delete(id);
-    const all: IncidentEvent[] = [];
-    let evaluated = 0;
-    let failed = 0;
-    for (const target of targets) {
+    if (targets !== null) for (const id of pending.keys()) if (!targets.includes(id)) pending.delete(id);
+    for (const target of targets ?? []) {
       // a diagnosis is synchronous SQLite + CPU (~0.1 s for a busy hour): let ingest and the API
       // run between targets instead of stalling them for the whole tick
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -100,12 +115,30 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         logger.error({ err, target }, 'incident tick: target skipped');
       }
     }
+    const agentEvents = agentTick(nowMs);
     try {
-      if (all.length > 0) o.alerts.notify(all);
+      if (all.length + agentEvents.length > 0) o.alerts.notify([...all, ...agentEvents]);
     } catch (err) {
       logger.error({ err }, 'incident tick: alerts refused the events');
     }
-    return { evaluated, failed, events: all };
+    return { evaluated, failed, events: all, agentEvents };
+  }
+
+  /** The fleet's own alerts: judged, saved in one transaction, logged; returned for notifying. */
+  function agentTick(nowMs: number): AgentAlertEvent[] {
+    if (!agentHealth) return [];
+    try {
+      const step = stepAgentAlerts(o.store.openAgentAlerts(), o.store.listAgents(), nowMs, { ...agentHealth, resolveAfterMs: options.resolveAfterMs });
+      if (step.save.length + step.resolved.length > 0) o.store.recordAgentAlerts(step.save, step.resolved);
+      for (const e of step.events) {
+        const { region, agent, problem } = e.alert;
+        logger.info({ region: region || undefined, agent: agent || undefined, problem, type: e.type }, `agent alert ${e.type}`);
+      }
+      return [...step.events];
+    } catch (err) {
+      logger.error({ err }, 'incident tick: agent alerts skipped');
+      return [];
+    }
   }
 
   function tick(nowMs: number = now()): Promise<TickReport> {
@@ -113,7 +146,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     const next = (running ?? Promise.resolve()).then(() => runTick(nowMs));
     const settled = next.catch((err: unknown) => {
       logger.error({ err }, 'incident tick failed');
-      return { evaluated: 0, failed: 0, events: [] } satisfies TickReport;
+      return { evaluated: 0, failed: 0, events: [], agentEvents: [] } satisfies TickReport;
     });
     running = settled;
     void settled.then(() => {

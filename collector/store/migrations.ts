@@ -223,12 +223,28 @@ END;
 CREATE INDEX results_target_failed ON results (target, started_at_ms) WHERE ok = 0;
 `;
 
+// Alerts about the probing fleet itself (an agent silent or cut off, or every agent silent), while
+// they are open: a resolved one is deleted (its story is in the webhooks and the log).
+const V5_AGENT_ALERTS = `
+CREATE TABLE agent_alerts (
+  region TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  opened_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  healthy_since_ms INTEGER,
+  PRIMARY KEY (region, agent)
+) WITHOUT ROWID;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
   { version: 2, name: 'per-minute rollups (backfilled)', sql: V2_ROLLUPS },
   { version: 3, name: 'incidents and their history', sql: V3_INCIDENTS },
   { version: 4, name: 'hourly rollups (backfilled, kept by triggers) and an index of failed results', sql: V4_HOURLY },
+  { version: 5, name: 'open alerts about the agents themselves', sql: V5_AGENT_ALERTS },
 ]);
 
 /** The schema version a database is at (0: empty). */

@@ -5,6 +5,7 @@ import { ResultsTable, type AgentFailureRate, type ObservationRow, type ResultPa
 import { RollupsTable, type RollupRow } from './rollups.js';
 import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
+import { AgentAlertsTable, type AgentAlertRecord } from './agent-alerts.js';
 import { TargetsTable, type StoredTarget } from './targets.js';
 import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type AgentMinuteRow, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
 import { BatchInserter } from './batch.js';
@@ -83,6 +84,10 @@ export interface Store {
   rebuildRollups(fromMs: number, toMs: number): void;
   upsertHeartbeat(h: AgentHeartbeat): void;
   listAgents(): AgentRow[];
+  /** The open alerts about agents (and the fleet), by region and agent. */
+  openAgentAlerts(): AgentAlertRecord[];
+  /** Saves changed open agent alerts and deletes resolved ones, in ONE transaction. */
+  recordAgentAlerts(save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]): void;
   putTarget(target: Target, nowMs?: number): { created: boolean };
   getTarget(id: string): StoredTarget | null;
   listTargets(): StoredTarget[];
@@ -142,6 +147,7 @@ class SqliteStore implements Store {
   private readonly rollupsTable: RollupsTable;
   private readonly rejects: RejectsTable;
   private readonly agents: AgentsTable;
+  private readonly agentAlerts: AgentAlertsTable;
   private readonly targets: TargetsTable;
   private readonly incidents: IncidentsTable;
   private readonly inserter: BatchInserter;
@@ -149,6 +155,7 @@ class SqliteStore implements Store {
   private readonly putTargetTx;
   private readonly rebuildTx;
   private readonly recordIncidentTx;
+  private readonly recordAgentAlertsTx;
   private readonly recent: RecentWindows;
   private readonly reports: ReportQueries;
   readonly tracksRecent: boolean;
@@ -174,6 +181,7 @@ class SqliteStore implements Store {
     this.tracksRecent = recent.maxObservations > 0;
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
+    this.agentAlerts = new AgentAlertsTable(db);
     this.targets = new TargetsTable(db);
     this.incidents = new IncidentsTable(db);
     this.reports = new ReportQueries(db);
@@ -183,6 +191,10 @@ class SqliteStore implements Store {
     this.recordIncidentTx = db.transaction((incident: IncidentRecord, events: readonly IncidentEventRecord[]) =>
       this.incidents.record(incident, events),
     );
+    this.recordAgentAlertsTx = db.transaction((save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]) => {
+      for (const a of save) this.agentAlerts.save(a);
+      for (const a of resolved) this.agentAlerts.remove(a);
+    });
   }
 
   insertBatch(batch: { readonly results: readonly ResultRecord[]; readonly rejects?: readonly RejectRecord[] }): BatchOutcome {
@@ -263,6 +275,14 @@ class SqliteStore implements Store {
 
   listAgents(): AgentRow[] {
     return this.agents.list();
+  }
+
+  openAgentAlerts(): AgentAlertRecord[] {
+    return this.agentAlerts.list();
+  }
+
+  recordAgentAlerts(save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]): void {
+    this.recordAgentAlertsTx(save, resolved);
   }
 
   putTarget(target: Target, nowMs = Date.now()): { created: boolean } {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../../lab/index.js';
 import { startE2eFleet, type E2eAgentSpec, type E2eFleet } from '../helpers/e2e-fleet.js';
+import { WebhookServer } from '../collector/alerts/webhook-server.js';
 
 // The lab's faults, end to end: nats-server, `crossprobe collector`, `crossprobe agent`s in three
 // regions (each on its own source address) and the lab (DNS, three https load-balancer nodes, an
@@ -63,9 +64,12 @@ const show = (d: DiagnosisJson): string => JSON.stringify(d.findings.map((f) => 
 
 describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collector → diagnosis and incidents', () => {
   let fleet: E2eFleet | null = null;
+  /** The collector's --webhook: every alert it sends (incidents, and the agents' own). */
+  let hooks: WebhookServer | null = null;
   const node = (name: string): string => fleet!.lab.node(name).ip;
 
   before(async () => {
+    hooks = await WebhookServer.start();
     const agents: E2eAgentSpec[] = REGIONS.map((r) => ({ ...r, extraArgs: ['--heartbeat-interval', '1s', '--control-interval', '1s', '--log-level', 'warn'] }));
     fleet = await startE2eFleet({
       lab: {
@@ -79,6 +83,7 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
       collectorArgs: [
         '--short-window', '10s', '--long-window', '30s', '--heartbeat-interval', '1s',
         '--incident-interval', '1s', '--confirm-evaluations', '2', '--resolve-after', '5s', '--log-level', 'warn',
+        '--webhook', hooks.url(),
       ],
       agents,
     });
@@ -86,6 +91,7 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
 
   after(async () => {
     await fleet?.stop();
+    await hooks?.close();
   });
 
   async function addTarget(id: string, intervalMs: number, timeoutMs: number): Promise<void> {
@@ -350,6 +356,20 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
       // evaluations, two confirm one) open no incident
       await waitFor('six more rounds', async () => ((await roundsStored(s.id)) >= rounds + 6 ? true : null), 30_000, () => fleet!.tails());
       assert.deepEqual(await incidentsOf(s.id), [], 'no incident for the target');
+
+      // what the operator is told instead: about the agent, by the webhook; stopped, it is silent
+      type AgentAlertJson = { type: string; summary: string; agentAlert?: { region: string; agent: string; problem: string } };
+      const agentAlerts = (): AgentAlertJson[] =>
+        hooks!.received.map((r) => r.body as AgentAlertJson).filter((b) => b.agentAlert?.agent === SECOND_EU.id && b.agentAlert.region === SECOND_EU.region);
+      const alerted = (type: string, problem: string) => async () => agentAlerts().find((a) => a.type === type && a.agentAlert!.problem === problem) ?? null;
+      const cut = await waitFor('an alert that the agent lost its network', alerted('opened', 'controls'), 20_000, () => JSON.stringify(agentAlerts()));
+      assert.match(cut.summary, /^\[OPENED\] every control target of agent eu-west\/eu-west-2 fails \(http:\/\/127\.0\.0\.\d+:\d+\/health [A-Z_]+; at least 2 checks in a row\)/);
+      await second.stop();
+      const gone = await waitFor('an alert that the stopped agent is silent', alerted('changed', 'silent'), 20_000, () => JSON.stringify(agentAlerts()));
+      assert.match(gone.summary, /^\[CHANGED\] agent eu-west\/eu-west-2 silent for \d+ s .*; eu-west is still probed by 1 other agent — /);
+      assert.deepEqual(agentAlerts().map((a) => `${a.type} ${a.agentAlert!.problem}`), ['opened controls', 'changed silent'], 'one alert per change');
+      const others = hooks!.received.map((r) => r.body as AgentAlertJson).filter((b) => b.agentAlert !== undefined && b.agentAlert.agent !== SECOND_EU.id);
+      assert.deepEqual(others, [], 'nothing about the agents that kept running');
     } finally {
       await second.stop();
     }

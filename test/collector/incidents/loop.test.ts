@@ -11,6 +11,7 @@ import { memoryLogger } from '../../helpers/logger.js';
 import { TempDir } from '../../helpers/collector-store.js';
 import { WebhookServer, type Answer } from '../alerts/webhook-server.js';
 import { lbNode, origin } from './diagnoses.js';
+import { heartbeat } from '../../helpers/report-fixtures.js';
 
 const REGIONS = ['eu-west', 'us-east', 'ap-south'];
 const IPS = ['127.0.0.31', '127.0.0.32', '127.0.0.33'];
@@ -77,7 +78,7 @@ describe('incident loop', () => {
     });
 
     const first = await loop.tick(T0);
-    assert.deepEqual(first, { evaluated: 1, failed: 0, events: [] }, 'one bad evaluation is not confirmed');
+    assert.deepEqual(first, { evaluated: 1, failed: 0, events: [], agentEvents: [] }, 'one bad evaluation is not confirmed');
     assert.equal(store.latestIncident('shop'), null);
 
     const second = await loop.tick(T0 + 5_000);
@@ -142,6 +143,70 @@ describe('incident loop', () => {
     assert.equal((await loop.tick(quiet + 60_000)).evaluated, 0, 'resolved and quiet: nothing left to judge');
     await alerts.idle();
     assert.deepEqual(server.received.map((r) => (r.body as JsonBody).type), ['opened', 'resolved']);
+  });
+
+  it('incident loop - a silent agent is posted (JSON and Slack), stays open across a restart of the loop, and resolves once heard again', async () => {
+    server = await WebhookServer.start(() => 200);
+    alerts = createAlerts({
+      webhooks: [{ url: server.url('/json'), format: 'json' }, { url: server.url('/slack'), format: 'slack' }],
+      publicUrl: 'http://collector.test:8080/',
+      logger: memoryLogger().logger,
+      maxAttempts: 1,
+    });
+    const log = memoryLogger();
+    const beat = (agent: string, atMs: number): void => store.upsertHeartbeat(heartbeat({ region: agent.split('-')[0]!, agent, receivedAtMs: atMs }));
+    const start = (listeningSinceMs: number): IncidentLoop =>
+      startIncidentLoop({
+        store,
+        logger: log.logger,
+        evaluate: () => { throw new Error('no target here'); },
+        alerts: alerts!,
+        options: { resolveAfterMs: 30_000 },
+        agentHealth: { staleAfterMs: 15_000, listeningSinceMs },
+        autoStart: false,
+      });
+    loop = start(T0 - 60_000);
+    for (const a of ['eu-1', 'eu-2', 'us-1']) beat(a, T0);
+    assert.deepEqual((await loop.tick(T0 + 10_000)).agentEvents, []);
+    beat('eu-2', T0 + 20_000);
+    beat('us-1', T0 + 20_000);
+    const opened = await loop.tick(T0 + 20_000);
+    assert.deepEqual(opened.agentEvents.map((e) => [e.type, e.alert.region, e.alert.agent, e.alert.problem]), [['opened', 'eu', 'eu-1', 'silent']]);
+    assert.deepEqual(store.openAgentAlerts().map((a) => [a.agent, a.problem, a.openedAtMs]), [['eu-1', 'silent', T0 + 20_000]]);
+    assert.ok(log.lines.some((l) => l.msg === 'agent alert opened' && l.agent === 'eu-1' && l.problem === 'silent'));
+    await alerts.idle();
+    const byPath = (path: string) => server!.received.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
+    assert.deepEqual(byPath('/json')[0], {
+      type: 'opened',
+      agentAlert: { region: 'eu', agent: 'eu-1', problem: 'silent', openedAt: new Date(T0 + 20_000).toISOString(), resolvedAt: null },
+      summary: byPath('/json')[0]!.summary,
+      dashboardUrl: 'http://collector.test:8080/#agents',
+    });
+    assert.match(String(byPath('/json')[0]!.summary), /^\[OPENED\] agent eu\/eu-1 silent for 20 s \(last heartbeat 2024-01-01T12:00Z\); eu is still probed by 1 other agent — /);
+    assert.match(String(byPath('/slack')[0]!.text), /^\[OPENED\] agent eu\/eu-1 silent for 20 s .* <http:\/\/collector\.test:8080\/#agents\|dashboard>$/);
+
+    // the collector restarts at +60 s: the alert is in the database, and the agent gets its grace again
+    await loop.stop();
+    loop = start(T0 + 60_000);
+    beat('eu-2', T0 + 65_000);
+    beat('us-1', T0 + 65_000);
+    assert.deepEqual((await loop.tick(T0 + 65_000)).agentEvents, [], 'within the grace after a restart');
+    beat('eu-2', T0 + 80_000);
+    beat('us-1', T0 + 80_000);
+    assert.deepEqual((await loop.tick(T0 + 80_000)).agentEvents, [], 'still silent: the alert is already open');
+    assert.equal(store.openAgentAlerts()[0]?.openedAtMs, T0 + 20_000);
+    for (const a of ['eu-1', 'eu-2', 'us-1']) beat(a, T0 + 90_000);
+    assert.deepEqual((await loop.tick(T0 + 90_000)).agentEvents, [], 'heard again: resolves after resolve-after');
+    for (const a of ['eu-1', 'eu-2', 'us-1']) beat(a, T0 + 120_000);
+    const resolved = await loop.tick(T0 + 120_000);
+    assert.deepEqual(resolved.agentEvents.map((e) => [e.type, e.alert.agent]), [['resolved', 'eu-1']]);
+    assert.deepEqual(store.openAgentAlerts(), []);
+    await alerts.idle();
+    const last = byPath('/json')[1]!;
+    assert.equal(last.summary, `[RESOLVED] agent eu/eu-1: fine again after 2 min (open since 2024-01-01T12:00Z); it was: ${String(byPath('/json')[0]!.summary).slice('[OPENED] '.length)}`);
+    assert.equal((last.agentAlert as { resolvedAt: string }).resolvedAt, new Date(T0 + 120_000).toISOString());
+    assert.equal(byPath('/slack').length, 2);
+    assert.deepEqual(alerts.stats(), { sent: 4, failed: 0, dropped: 0, queued: 0, retries: 0 });
   });
 
   // the timeout turns a regression (a tick awaiting the webhook) into a failure instead of a hang

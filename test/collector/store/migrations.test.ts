@@ -26,7 +26,7 @@ describe('migrations', () => {
     } finally {
       store.close();
     }
-    assert.deepEqual(tables(path), ['agents', 'incident_events', 'incidents', 'rejects', 'results', 'rollups', 'rollups_hourly', 'schema_migrations', 'targets']);
+    assert.deepEqual(tables(path), ['agent_alerts', 'agents', 'incident_events', 'incidents', 'rejects', 'results', 'rollups', 'rollups_hourly', 'schema_migrations', 'targets']);
     const db = readDb(path);
     try {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
