@@ -1,7 +1,6 @@
-import type { IncidentEventType } from '../store/index.js';
+import type { AgentProblem, IncidentEventType } from '../store/index.js';
 import type { IncidentEvent } from '../incidents/lifecycle.js';
 import { isFleetAlert, type AgentAlertEvent } from '../incidents/agents.js';
-import type { AgentProblem } from '../store/index.js';
 import { incidentView, type IncidentView } from '../incidents/view.js';
 import { isoMinute, span } from '../diagnosis/format.js';
 

@@ -134,6 +134,10 @@ export const AgentSchema = Type.Object({
   controls: Type.Array(ControlSchema),
   controlsFailing: Type.Boolean({ description: 'every control target fails: its own network is broken' }),
 });
+export const AgentParams = Type.Object({ region: Id('the agent\'s region'), agent: Id('the agent\'s id') }, { additionalProperties: false });
+
+export const AgentDeletedSchema = Type.Object({ deleted: Type.String({ description: 'region/agent of the agent forgotten' }) });
+
 export const AgentListSchema = Type.Object({
   heartbeatIntervalMs: Type.Integer({ description: 'the interval staleness is judged by (3×)' }),
   agents: Type.Array(AgentSchema),

@@ -66,6 +66,7 @@ export function controlsFailing(controls: readonly ControlStatus[]): boolean {
 export class AgentsTable {
   private readonly upsertStmt;
   private readonly listStmt;
+  private readonly deleteStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`INSERT INTO agents (region, agent, version, last_seen_ms, sent_at_ms, started_at_ms, targets,
@@ -77,6 +78,12 @@ export class AgentsTable {
       sched_lag_ms = excluded.sched_lag_ms, results_published = excluded.results_published, in_flight = excluded.in_flight,
       controls = excluded.controls, controls_failing = excluded.controls_failing`);
     this.listStmt = db.prepare('SELECT * FROM agents ORDER BY region, agent');
+    this.deleteStmt = db.prepare('DELETE FROM agents WHERE region = ? AND agent = ?');
+  }
+
+  /** Forgets an agent; false when it was not known. */
+  delete(region: string, agent: string): boolean {
+    return this.deleteStmt.run(region, agent).changes > 0;
   }
 
   upsert(h: AgentHeartbeat): void {

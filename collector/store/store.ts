@@ -84,6 +84,11 @@ export interface Store {
   rebuildRollups(fromMs: number, toMs: number): void;
   upsertHeartbeat(h: AgentHeartbeat): void;
   listAgents(): AgentRow[];
+  /**
+   * Forgets a retired agent and closes its open alert, in ONE transaction (no alert is sent); false when
+   * the agent was not known. A running agent comes back with its next heartbeat.
+   */
+  deleteAgent(region: string, agent: string): boolean;
   /** The open alerts about agents (and the fleet), by region and agent. */
   openAgentAlerts(): AgentAlertRecord[];
   /** Saves changed open agent alerts and deletes resolved ones, in ONE transaction. */
@@ -156,6 +161,7 @@ class SqliteStore implements Store {
   private readonly rebuildTx;
   private readonly recordIncidentTx;
   private readonly recordAgentAlertsTx;
+  private readonly deleteAgentTx;
   private readonly recent: RecentWindows;
   private readonly reports: ReportQueries;
   readonly tracksRecent: boolean;
@@ -194,6 +200,10 @@ class SqliteStore implements Store {
     this.recordAgentAlertsTx = db.transaction((save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]) => {
       for (const a of save) this.agentAlerts.save(a);
       for (const a of resolved) this.agentAlerts.remove(a);
+    });
+    this.deleteAgentTx = db.transaction((region: string, agent: string) => {
+      this.agentAlerts.remove({ region, agent });
+      return this.agents.delete(region, agent);
     });
   }
 
@@ -275,6 +285,10 @@ class SqliteStore implements Store {
 
   listAgents(): AgentRow[] {
     return this.agents.list();
+  }
+
+  deleteAgent(region: string, agent: string): boolean {
+    return this.deleteAgentTx(region, agent);
   }
 
   openAgentAlerts(): AgentAlertRecord[] {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeHeartbeat, heartbeatSubject, parseTarget } from '../../../proto/index.js';
 import { apiRoutes, type ApiContext } from '../../../collector/api/index.js';
 import { asMessages, fakeResult, publishPipelined } from '../../helpers/collector-fixtures.js';
-import { ApiHarness, errorOf } from '../../helpers/collector-api-harness.js';
+import { ApiHarness, API_TOKEN, bearer, errorOf } from '../../helpers/collector-api-harness.js';
 import { parsePrometheus } from '../../helpers/collector-api-prom.js';
 import { waitFor } from '../../helpers/stream.js';
 
@@ -106,6 +106,35 @@ describe('operations API', () => {
     assert.equal(stale?.value, 1);
   });
 
+  it('agents - DELETE forgets a retired agent and closes its open alert; an unknown one is 404, a bad name 400, no token 401', async () => {
+    const secured = await ApiHarness.start({ tokens: { api: API_TOKEN } });
+    try {
+      const now = Date.now();
+      const base = { version: '1.0.0', sentAtMs: now, startedAtMs: now, targets: 1, spoolDepth: 0, spoolDropped: 0, spoolBytes: 0, schedLagMs: 0, resultsPublished: 5, inFlight: 0, controls: [] };
+      secured.store.upsertHeartbeat({ ...base, region: 'us-east', agent: 'retired', receivedAtMs: now - 3_600_000 });
+      secured.store.upsertHeartbeat({ ...base, region: 'us-east', agent: 'kept', receivedAtMs: now });
+      const alert = { problem: 'silent' as const, summary: 'agent us-east/retired silent', openedAtMs: now, updatedAtMs: now, healthySinceMs: null };
+      secured.store.recordAgentAlerts([{ region: 'us-east', agent: 'retired', ...alert }, { region: 'us-east', agent: 'kept', ...alert }], []);
+
+      const anonymous = await secured.app.inject({ method: 'DELETE', url: '/api/v1/agents/us-east/retired' });
+      assert.equal(anonymous.statusCode, 401);
+      const del = await secured.app.inject({ method: 'DELETE', url: '/api/v1/agents/us-east/retired', headers: bearer(API_TOKEN) });
+      assert.equal(del.statusCode, 200, del.body);
+      assert.deepEqual(del.json(), { deleted: 'us-east/retired' });
+      assert.deepEqual(secured.store.listAgents().map((a) => a.agent), ['kept']);
+      assert.deepEqual(secured.store.openAgentAlerts().map((a) => a.agent), ['kept'], 'its alert closed, the other one kept');
+
+      const again = await secured.app.inject({ method: 'DELETE', url: '/api/v1/agents/us-east/retired', headers: bearer(API_TOKEN) });
+      assert.equal(again.statusCode, 404);
+      assert.deepEqual(errorOf(again.body), { code: 'CP_NOT_FOUND', message: 'agent "us-east/retired" is not known (GET /api/v1/agents lists them)' });
+      const bad = await secured.app.inject({ method: 'DELETE', url: '/api/v1/agents/US_EAST/kept', headers: bearer(API_TOKEN) });
+      assert.equal(bad.statusCode, 400);
+      assert.match(errorOf(bad.body).message, /^params\.region: must be 1–63 characters of a–z, 0–9 and "-"/);
+    } finally {
+      await secured.dispose();
+    }
+  });
+
   it('openapi - the document lists every route the API serves, with its parameters and schemas', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     assert.equal(res.statusCode, 200);
@@ -113,6 +142,7 @@ describe('operations API', () => {
     assert.equal(doc.openapi, '3.1.0');
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     assert.deepEqual(documented, [
+      'DELETE /api/v1/agents/{region}/{agent}',
       'DELETE /api/v1/targets/{id}',
       'GET /',
       'GET /api/v1/agents',
