@@ -192,6 +192,10 @@ class SqliteStore implements Store {
     this.incidents = new IncidentsTable(db);
     this.reports = new ReportQueries(db);
     this.inserter = new BatchInserter(db);
+    // Writes on this connection begin IMMEDIATE: the ingest's writer thread commits on its own
+    // connection all the time, and a deferred transaction that reads before it writes (putTarget's
+    // exists + upsert) fails at once with SQLITE_BUSY when that connection holds the write lock —
+    // the busy timeout never applies to a read upgrading to a write. IMMEDIATE waits for the lock.
     this.putTargetTx = db.transaction((target: Target, nowMs: number) => this.targets.put(target, nowMs));
     this.rebuildTx = db.transaction((fromMs: number, toMs: number) => this.rollupsTable.rebuild(fromMs, toMs));
     this.recordIncidentTx = db.transaction((incident: IncidentRecord, events: readonly IncidentEventRecord[]) =>
@@ -275,7 +279,7 @@ class SqliteStore implements Store {
   }
 
   rebuildRollups(fromMs: number, toMs: number): void {
-    this.rebuildTx(fromMs, toMs);
+    this.rebuildTx.immediate(fromMs, toMs);
     this.recent.clear();
   }
 
@@ -288,7 +292,7 @@ class SqliteStore implements Store {
   }
 
   deleteAgent(region: string, agent: string): boolean {
-    return this.deleteAgentTx(region, agent);
+    return this.deleteAgentTx.immediate(region, agent);
   }
 
   openAgentAlerts(): AgentAlertRecord[] {
@@ -296,11 +300,11 @@ class SqliteStore implements Store {
   }
 
   recordAgentAlerts(save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]): void {
-    this.recordAgentAlertsTx(save, resolved);
+    this.recordAgentAlertsTx.immediate(save, resolved);
   }
 
   putTarget(target: Target, nowMs = Date.now()): { created: boolean } {
-    return this.putTargetTx(target, nowMs);
+    return this.putTargetTx.immediate(target, nowMs);
   }
 
   getTarget(id: string): StoredTarget | null {
@@ -325,7 +329,7 @@ class SqliteStore implements Store {
   }
 
   recordIncident(incident: IncidentRecord, events: readonly IncidentEventRecord[]): void {
-    this.recordIncidentTx(incident, events);
+    this.recordIncidentTx.immediate(incident, events);
   }
 
   latestIncident(target: string): IncidentRecord | null {

@@ -1,5 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { parseTarget } from '../../../proto/index.js';
 import { MAX_REJECT_BYTES, type AgentHeartbeat } from '../../../collector/store/index.js';
 import { suiteStore } from '../../helpers/collector-store.js';
@@ -26,6 +29,25 @@ describe('store tables', () => {
     assert.equal(fx.store.deleteTarget('shop'), true);
     assert.equal(fx.store.deleteTarget('shop'), false);
     assert.equal(fx.store.getTarget('shop'), null);
+  });
+
+  it('targets - a put while another process holds the write lock (as the ingest writer does) waits for it instead of failing', async () => {
+    // the other connection: BEGIN IMMEDIATE, a write, 300 ms, then ROLLBACK (nothing changes)
+    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+    const holder = spawn(process.execPath, ['-e', `
+      const db = new (require(${JSON.stringify(sqlite)}))(${JSON.stringify(fx.store.path)});
+      db.exec('BEGIN IMMEDIATE'); db.exec('CREATE TABLE lock_probe (a)');
+      process.stdout.write('locked\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      db.exec('ROLLBACK'); db.close();`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await once(holder.stdout!, 'data');
+      // a deferred transaction that reads (exists?) before it writes got SQLITE_BUSY at once here
+      assert.deepEqual(fx.store.putTarget(parseTarget({ id: 'locked-out', url: 'http://shop.test/' }), 100), { created: true });
+      assert.equal(fx.store.getTarget('locked-out')?.createdAtMs, 100);
+    } finally {
+      if (holder.exitCode === null) holder.kill('SIGKILL');
+    }
   });
 
   it('agents - a heartbeat creates the row and the next one replaces it', () => {
