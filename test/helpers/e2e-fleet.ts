@@ -79,19 +79,26 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
 
     const apiPort = await freePort();
     const api = `http://127.0.0.1:${apiPort}`;
+    // its log (JSON lines on stdout): the last ones go into the failure of a request it answered 5xx
+    const collectorLog: string[] = [];
     const collector = startChild('collector', binPath, [
       'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, ...opts.collectorArgs,
-    ]);
+    ], (line) => {
+      collectorLog.push(line);
+      if (collectorLog.length > 20) collectorLog.shift();
+    });
     children.push(collector);
     await until('the collector API', async () => {
       if (collector.proc.exitCode !== null) throw new Error(`the collector exited: ${collector.tail()}`);
       return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
     }, 30_000);
 
+    // a 5xx says "see the collector log": put it in the failure
+    const serverSide = (status: number): string => (status >= 500 ? `\n--- the collector's log, last lines:\n${collectorLog.slice(-5).join('\n')}\n${tails()}` : '');
     const get = async <T>(path: string): Promise<T> => {
       const r = await fetch(`${api}${path}`);
       const text = await r.text();
-      if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${text}`);
+      if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${text}${serverSide(r.status)}`);
       return JSON.parse(text) as T;
     };
     const send = async <T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
@@ -100,7 +107,7 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
         ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       const text = await r.text();
-      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}${serverSide(r.status)}`);
       return (text ? JSON.parse(text) : null) as T;
     };
 
