@@ -9,21 +9,23 @@ export const EXACT_AGENT_RATES_BELOW_MS = 10 * 60_000;
 
 /**
  * The diagnosis of one target now: reads what the classifier needs from the store (the target's
- * observations over the long window, each agent's health and its failure rate on other targets) and
- * hands it to the pure classifier. The one place the API, incidents and reports get a verdict from.
+ * observations over the long window, each agent's health and its failure rate on other targets, and the
+ * URL its agents probe, for the hints' commands) and hands it to the pure classifier. The one place the
+ * API, incidents and reports get a verdict from.
  */
 export function evaluateTarget(store: Store, target: string, nowMs: number, options: Partial<DiagnosisOptions> = {}): Diagnosis {
   const opts = resolveOptions(options);
   const fromMs = nowMs - opts.longWindowMs;
+  const probe = store.probedAs(target) ?? undefined;
   if (opts.longWindowMs < EXACT_AGENT_RATES_BELOW_MS) {
     const observations = store.observations(target, fromMs, nowMs);
-    return diagnose({ target, observations, agents: agentHealth(store, store.agentFailureRates(fromMs, nowMs, target), fromMs), nowMs, options: opts });
+    return diagnose({ target, observations, agents: agentHealth(store, store.agentFailureRates(fromMs, nowMs, target), fromMs), nowMs, probe, options: opts });
   }
   const totals = store.agentTotals(fromMs, nowMs);
   // the whole minutes agent totals cover: the target's own share is taken out over the same minutes
   // (the classifier keeps to its windows itself)
   const observations = store.observations(target, Math.min(fromMs, totals.fromMs), Math.max(nowMs, totals.toMs));
-  return diagnose({ target, observations, agents: agentHealth(store, otherTargetRates(observations, totals), fromMs), nowMs, options: opts });
+  return diagnose({ target, observations, agents: agentHealth(store, otherTargetRates(observations, totals), fromMs), nowMs, probe, options: opts });
 }
 
 /** Per agent, failed / total on the other targets: `totals` (every target, from `store.agentTotals`) less this target's `observations` over the same minutes. */

@@ -1,8 +1,8 @@
 import type { AgentProblem, IncidentEventType } from '../store/index.js';
-import type { IncidentEvent } from '../incidents/lifecycle.js';
+import { sameSuspects, type IncidentEvent } from '../incidents/lifecycle.js';
 import { isFleetAlert, type AgentAlertEvent } from '../incidents/agents.js';
 import { incidentView, type IncidentView } from '../incidents/view.js';
-import { isoMinute, span } from '../diagnosis/format.js';
+import { isoMinute, list, span } from '../diagnosis/format.js';
 
 /** The formats a webhook can receive. */
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
@@ -45,14 +45,24 @@ export interface SlackAlert {
 }
 
 /**
- * "[OPENED|CHANGED|REOPENED] <target>: <finding summary>"; a resolved incident says so before what it
- * was: "[RESOLVED] <target>: healthy again after 12 min (open since 2025-11-22T01:15Z); it was: <summary>".
+ * "[OPENED|CHANGED|REOPENED] <target>: <finding summary>", then the target's other problems, if any:
+ * "; also: lb-node x-served-by lb-2" (an incident follows the most severe; the reader must not take a
+ * change of it for the end of the others). A resolved incident says so before what it was:
+ * "[RESOLVED] <target>: healthy again after 12 min (open since 2025-11-22T01:15Z); it was: <summary>".
  */
 export function alertSentence(e: IncidentEvent): string {
   const { target, summary, openedAtMs, resolvedAtMs } = e.incident;
-  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summary}`;
+  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summary}${alsoFailing(e.incident)}`;
   const at = resolvedAtMs ?? e.atMs;
   return `[${TAGS.resolved}] ${target}: healthy again after ${span(at - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
+}
+
+/** The incident's target findings besides the one it follows, as verdict and suspects: "; also: lb-node 203.0.113.7". */
+function alsoFailing(incident: IncidentEvent['incident']): string {
+  const others = incident.lastDiagnosis.findings
+    .filter((f) => f.verdict !== 'agent' && !(f.verdict === incident.verdict && sameSuspects(f.suspects, incident.suspects)))
+    .map((f) => [f.verdict, ...f.suspects.map((s) => (s.dimension === 'ip' ? s.value : `${s.dimension} ${s.value}`))].join(' '));
+  return others.length === 0 ? '' : `; also: ${list([...new Set(others)])}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { explainedBy, gridTestCount, locate, type Budget, type Explained, type L
 import { dnsTestCount, locateDns } from './dns.js';
 import { agentFinding, compareFindings, dnsFinding, gridFinding, type Built, type Extras, type WindowSpec } from './findings.js';
 import { buildGrid, compareStrings, servingDimensions, type Grid } from './grid.js';
-import { compareHints } from './hints.js';
+import { compareHints, endpointOf } from './hints.js';
 import { resolveOptions } from './options.js';
 import type { DiagnoseInput, Diagnosis, DiagnosisOptions, Finding, Observation, Suspect } from './types.js';
 
@@ -89,6 +89,7 @@ function windowObservations(observations: readonly Observation[], w: WindowSpec)
  */
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const options: DiagnosisOptions = resolveOptions(input.options ?? {});
+  const endpoint = input.probe === undefined ? null : endpointOf(input.probe);
   if (!Number.isFinite(input.nowMs)) throw new RangeError(`diagnose needs a finite nowMs, got ${input.nowMs}`);
   const windows: WindowSpec[] = [
     { name: 'short', fromMs: input.nowMs - options.shortWindowMs, toMs: input.nowMs },
@@ -126,9 +127,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     });
     for (const candidate of mergeDimensions(byDimension)) {
       const extras: Extras = { suspects: candidate.suspects, subScope: candidate.subScope };
-      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options));
+      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options, endpoint));
     }
-    for (const d of locateDns(kept[i] ?? [], budget, options)) perWindow[i]?.push(dnsFinding(d, window, options));
+    for (const d of locateDns(kept[i] ?? [], budget, options)) perWindow[i]?.push(dnsFinding(d, window, options, endpoint));
   }
   built.push(...perWindow.flat());
 

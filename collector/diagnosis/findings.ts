@@ -1,6 +1,6 @@
 import { list, pct } from './format.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
-import { hintsFor, type Hint, type HintScope } from './hints.js';
+import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
 import { quantile, rate } from './stats.js';
 import type { Located } from './classify.js';
 import type { DnsLocated } from './dns.js';
@@ -158,7 +158,7 @@ export interface Extras {
 }
 
 /** Words, suspects, hints and evidence for a pattern found on a serving grid. */
-export function gridFinding(located: Located, extras: Extras, window: WindowSpec, options: DiagnosisOptions): Built<TargetFinding> {
+export function gridFinding(located: Located, extras: Extras, window: WindowSpec, options: DiagnosisOptions, endpoint: Endpoint | null): Built<TargetFinding> {
   const { grid, test, cells } = located;
   const dim = grid.dimension;
   const node = (v: string): string => (dim === 'ip' ? v : `${dim}=${v}`);
@@ -182,7 +182,7 @@ export function gridFinding(located: Located, extras: Extras, window: WindowSpec
   const column = located.columns[0] ?? '';
   const pin = (value: string): string => {
     const pinned = dim === 'ip' ? [value] : [...new Set(cells.filter((c) => c.column === value).flatMap((c) => c.observations.map((o) => o.ip)))].filter((ip) => ip !== '');
-    return pinned.length === 0 ? 'by pinning its IP' : `by pinning the IP (curl -sv --connect-to ::${pinned[0] ?? ''} <target URL>)`;
+    return pinned.length === 0 ? 'by pinning its IP' : `by pinning the IP (${curlTo(pinned[0] ?? '', endpoint)})`;
   };
 
   let verdict: TargetFinding['verdict'];
@@ -322,6 +322,7 @@ export function gridFinding(located: Located, extras: Extras, window: WindowSpec
     ips,
     failures,
     observations,
+    endpoint,
   };
   const hints = hintsFor(hintScope, options, extraHints);
   return {
@@ -339,7 +340,7 @@ export function gridFinding(located: Located, extras: Extras, window: WindowSpec
 }
 
 /** Words, suspects, hints and evidence for a DNS pattern. */
-export function dnsFinding(located: DnsLocated, window: WindowSpec, options: DiagnosisOptions): Built<TargetFinding> {
+export function dnsFinding(located: DnsLocated, window: WindowSpec, options: DiagnosisOptions, endpoint: Endpoint | null): Built<TargetFinding> {
   const { test, view } = located;
   const failures = [...located.failures].sort((a, b) => a.atMs - b.atMs);
   const label = describeFailures(failures);
@@ -372,6 +373,7 @@ export function dnsFinding(located: DnsLocated, window: WindowSpec, options: Dia
     ips: [],
     failures,
     observations: located.observations,
+    endpoint,
   };
   const hints = hintsFor(hintScope, options);
   return {

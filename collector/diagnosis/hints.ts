@@ -17,6 +17,59 @@ export interface HintScope {
   readonly failures: readonly Observation[];
   /** Every result in the scope, failed or not (latency before failures). */
   readonly observations: readonly Observation[];
+  /** What the agents probe, for the commands the hints give; absent or null: placeholders (<target URL>, <host>). */
+  readonly endpoint?: Endpoint | null;
+}
+
+/** The target as the hints' commands need it: the URL and method the agents probe. */
+export interface Endpoint {
+  /** The URL without credentials (hints reach chat rooms), quoted for a shell when it needs it. */
+  readonly url: string;
+  /** curl's flag for the method: '' for GET, ' -I' for HEAD, ' -X POST' … */
+  readonly curlMethod: string;
+  /** The URL's host (a name, or an IP without brackets): dig's name, openssl's -servername. */
+  readonly host: string;
+  /** The URL's port, or its scheme's (80, 443). */
+  readonly port: number;
+}
+
+/** The endpoint of a probed URL and method, or null for a URL that is not http(s). */
+export function endpointOf(probe: { readonly url: string; readonly method: string }): Endpoint | null {
+  let u: URL;
+  try {
+    u = new URL(probe.url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  u.username = '';
+  u.password = '';
+  const method = probe.method.toUpperCase();
+  return {
+    url: shellWord(u.href),
+    curlMethod: method === '' || method === 'GET' ? '' : method === 'HEAD' ? ' -I' : ` -X ${shellWord(method)}`,
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port),
+  };
+}
+
+/** A word a POSIX shell reads back as it is: as it is when safe, else in single quotes. */
+function shellWord(s: string): string {
+  return /^[\w.~:/@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** An IP as a host in host:port forms (openssl, curl): an IPv6 address in brackets. */
+function bracketed(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+function hostPort(ip: string, port: number): string {
+  return `${bracketed(ip)}:${port}`;
+}
+
+/** A curl command sending the target's request to one node (its IP), with Host, SNI and certificate checks unchanged. */
+export function curlTo(ip: string, endpoint: Endpoint | null | undefined): string {
+  return `curl -sv${endpoint?.curlMethod ?? ''} --connect-to ::${bracketed(ip)} ${endpoint?.url ?? '<target URL>'}`;
 }
 
 const PROXIES: ReadonlySet<ProvenanceName> = new Set<ProvenanceName>([
@@ -220,7 +273,7 @@ function connections(scope: HintScope): string {
   }
 }
 
-const CODE_HINTS: Partial<Record<FailureCode, (c: string, where: string, ip: string) => string>> = {
+const CODE_HINTS: Partial<Record<FailureCode, (c: string, where: string, ip: string, endpoint: Endpoint | null) => string>> = {
   CONNECT_REFUSED: (c) => `${c} are refused: nothing listens on the port (the proxy is down or restarting) or a firewall rejects — systemctl status / ss -ltnp on the node`,
   CONNECT_TIMEOUT: (c) => `${c} time out: SYNs are dropped on the way (a transit network, a firewall or security group) or the node is down or its accept backlog is full (nstat -az TcpExtListenDrops)`,
   NET_UNREACHABLE: (c) => `${c} fail with "network unreachable": a route is missing — check routing on the probing host and the provider's status`,
@@ -229,8 +282,12 @@ const CODE_HINTS: Partial<Record<FailureCode, (c: string, where: string, ip: str
   HEADERS_TIMEOUT: (_, w) => `${w} accepts connections but sends no response headers within the probe timeout: the upstream is stuck or overloaded`,
   BODY_TIMEOUT: (_, w) => `${w} starts responding but the body stalls past the probe timeout: a slow or stuck upstream stream`,
   TLS_HANDSHAKE: (c) => `TLS handshakes on ${c} fail: check the node's TLS configuration (protocols, ciphers, SNI → certificate mapping)`,
-  TLS_CERT_EXPIRED: (_, w, ip) => `${w} serves an expired certificate — check with openssl s_client -connect ${ip}:443 -servername <host> </dev/null | openssl x509 -noout -dates, then deploy the renewed certificate and reload the proxy`,
-  TLS_CERT_INVALID: (_, w, ip) => `${w} serves a certificate that does not validate (wrong name, missing intermediate, unknown issuer) — check with openssl s_client -connect ${ip}:443 -servername <host> -showcerts`,
+  TLS_CERT_EXPIRED: (_, w, ip, e) =>
+    `${w} serves an expired certificate — check with openssl s_client -connect ${hostPort(ip, e?.port ?? 443)} -servername ${e?.host ?? '<host>'} </dev/null | openssl x509 -noout -dates, ` +
+    `then deploy the renewed certificate and reload the proxy`,
+  TLS_CERT_INVALID: (_, w, ip, e) =>
+    `${w} serves a certificate that does not validate (wrong name, missing intermediate, unknown issuer) — check with openssl s_client -connect ${hostPort(ip, e?.port ?? 443)} ` +
+    `-servername ${e?.host ?? '<host>'} -showcerts`,
   BODY_MISMATCH: (_, w) => `${w} answers with a success status but without the expected body text: an error page served as 200, or the wrong backend/site`,
 };
 
@@ -263,7 +320,7 @@ export function codeHints(scope: HintScope): Hint[] {
     .flatMap(([code]) => {
       const hint = CODE_HINTS[code];
       const ip = scope.ips.length === 1 ? scope.ips[0] ?? '<ip>' : '<ip>';
-      return hint === undefined ? [] : [{ kind: `code:${code}`, text: hint(connections(scope), scope.where, ip) }];
+      return hint === undefined ? [] : [{ kind: `code:${code}`, text: hint(connections(scope), scope.where, ip, scope.endpoint ?? null) }];
     });
 }
 
@@ -271,21 +328,23 @@ export function codeHints(scope: HintScope): Hint[] {
 export function scopeHints(scope: HintScope): string[] {
   const ip = scope.ips[0];
   const region = scope.regions[0];
+  const port = scope.endpoint?.port ?? '<port>';
+  const host = scope.endpoint?.host ?? '<host>';
   switch (scope.kind) {
     case 'lb-node':
       return [
         `only ${scope.where} fails: check that node's upstream health checks (does it keep sending traffic to a dead upstream?), its connection ` +
           `limits (worker_connections, maxconn, upstream keepalive) and how it resolves its upstream (a stale upstream DNS answer) — compare its ` +
-          `config with a healthy node's, or take it out of rotation${ip === undefined ? '' : ` (reproduce with curl -sv --connect-to ::${ip} <target URL>)`}`,
+          `config with a healthy node's, or take it out of rotation${ip === undefined ? '' : ` (reproduce with ${curlTo(ip, scope.endpoint)})`}`,
       ];
     case 'routing-region':
       return [
-        `only region ${region ?? '?'} fails, on every node it reaches: trace the network path from there — mtr -rwzbc 100 -T -P 443 ${ip ?? '<node IP>'} ` +
+        `only region ${region ?? '?'} fails, on every node it reaches: trace the network path from there — mtr -rwzbc 100 -T -P ${port} ${ip ?? '<node IP>'} ` +
           `from an agent in ${region ?? 'that region'}, next to the same from a healthy region — and check the provider's status for ${region ?? 'that region'}`,
       ];
     case 'routing-path':
       return [
-        `only the path ${scope.where} fails: run mtr -rwzbc 100 -T -P 443 ${ip ?? '<node IP>'} from ${region ?? 'that region'} and from another region; ` +
+        `only the path ${scope.where} fails: run mtr -rwzbc 100 -T -P ${port} ${ip ?? '<node IP>'} from ${region ?? 'that region'} and from another region; ` +
           `loss near the end points at ${ip ?? 'the node'}'s ingress (firewall, rate limits or ACLs for ${region ?? 'that region'}'s addresses), loss midway at a transit network`,
       ];
     case 'origin':
@@ -295,13 +354,13 @@ export function scopeHints(scope: HintScope): string[] {
       ];
     case 'dns-zone':
       return [
-        `every region fails to resolve the target: check the zone at its authoritative servers — dig +trace <host>, dig @<each NS> <host> SOA ` +
-          `(serials in step?), dig +dnssec <host> (expired signatures), and the delegation at the registrar`,
+        `every region fails to resolve the target: check the zone at its authoritative servers — dig +trace ${host}, dig @<each NS> ${host} SOA ` +
+          `(serials in step?), dig +dnssec ${host} (expired signatures), and the delegation at the registrar`,
       ];
     case 'dns-resolver':
       return [
         `only ${list(scope.regions)} fail${scope.regions.length === 1 ? 's' : ''} to resolve the target: suspect the resolver the agents there use (--dns-server) ` +
-          `or the path to it — dig @<that resolver> <host> from there next to dig @1.1.1.1 <host>`,
+          `or the path to it — dig @<that resolver> ${host} from there next to dig @1.1.1.1 ${host}`,
       ];
     case 'agent':
       return [

@@ -234,5 +234,10 @@ export interface DiagnoseInput {
   readonly agents: readonly AgentHealth[];
   /** The end of both windows; the diagnosis never reads a clock. */
   readonly nowMs: number;
+  /**
+   * The URL and method the agents probe (their newest result's), for the commands the hints give: curl
+   * to one node, mtr to the URL's port, openssl's -servername, dig's name. Absent: placeholders.
+   */
+  readonly probe?: { readonly url: string; readonly method: string } | undefined;
   readonly options?: Partial<DiagnosisOptions> | undefined;
 }

@@ -157,6 +157,7 @@ export class ResultsTable {
   private readonly agentRatesStmt;
   private readonly countStmt;
   private readonly maxRowidStmt;
+  private readonly probedAsStmt;
   private readonly deleteStmt;
   /** Prepared query statements by SQL text (the filter combinations in use are few). */
   private readonly queries = new Map<string, Database.Statement<unknown[]>>();
@@ -174,6 +175,7 @@ export class ResultsTable {
     );
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM results').pluck();
     this.maxRowidStmt = db.prepare('SELECT max(rowid) FROM results').pluck();
+    this.probedAsStmt = db.prepare('SELECT url, method FROM results WHERE target = ? ORDER BY started_at_ms DESC LIMIT 1');
     this.deleteStmt = db.prepare(
       'DELETE FROM results WHERE rowid IN (SELECT rowid FROM results WHERE started_at_ms < ? ORDER BY started_at_ms LIMIT ?)',
     );
@@ -207,6 +209,11 @@ export class ResultsTable {
 
   count(): number {
     return this.countStmt.get() as number;
+  }
+
+  /** The URL and method of the target's newest result, or null. */
+  probedAs(target: string): { url: string; method: string } | null {
+    return (this.probedAsStmt.get(target) as { url: string; method: string } | undefined) ?? null;
   }
 
   query(q: ResultQuery): ResultPage {

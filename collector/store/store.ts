@@ -63,6 +63,8 @@ export interface Store {
    * from memory once read (see recent.ts), the objects shared between calls (never mutate them).
    */
   observations(target: string, fromMs: number, toMs: number): ObservationRow[];
+  /** The URL and method of the target's newest result (what its agents probe now), or null before its first. */
+  probedAs(target: string): { url: string; method: string } | null;
   /** Per agent, failed / total on every target except `excludeTarget`, fromMs ≤ started < toMs (exact; reads SQLite). */
   agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[];
   /**
@@ -256,6 +258,10 @@ class SqliteStore implements Store {
 
   observations(target: string, fromMs: number, toMs: number): ObservationRow[] {
     return this.recent.observations(target, fromMs, toMs);
+  }
+
+  probedAs(target: string): { url: string; method: string } | null {
+    return this.results.probedAs(target);
   }
 
   agentTotals(fromMs: number, toMs: number): { rates: AgentFailureRate[]; fromMs: number; toMs: number } {

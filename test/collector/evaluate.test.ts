@@ -45,4 +45,28 @@ describe('evaluateTarget', () => {
     assert.deepEqual(verdicts[0], [['agent', ['agent=eu-2']]]);
     assert.deepEqual(verdicts[1], verdicts[0]);
   });
+
+  it('evaluate - the hints\' commands use the URL and method of the target\'s newest result', () => {
+    const web: ResultRecord[] = [];
+    for (let t = NOW - 10 * 60_000; t < NOW; t += 10_000) {
+      for (const [region, agent] of AGENTS.filter(([, a]) => a !== 'eu-2')) {
+        for (const ip of IPS) {
+          const failure = ip === '192.0.2.2' ? 'HTTP_STATUS' : null;
+          // the target's URL changed 5 minutes ago (a new port): the hints follow the newest
+          const url = t < NOW - 5 * 60_000 ? 'http://web.test/health' : 'http://web.test:8080/health?deep=1&from=crossprobe';
+          web.push({ ...fakeRecord({ target: 'web', region, agent, ip, startedAtMs: t, failure }), url, method: 'HEAD' });
+        }
+      }
+    }
+    store.insertResults(web);
+    const d = evaluateTarget(store, 'web', NOW, { shortWindowMs: 60_000, longWindowMs: 15 * 60_000 });
+    const node = d.findings.find((f) => f.verdict === 'lb-node');
+    assert.ok(node, JSON.stringify(d.findings.map((f) => f.summary)));
+    assert.ok(
+      node.hints.some((h) => h.includes("curl -sv -I --connect-to ::192.0.2.2 'http://web.test:8080/health?deep=1&from=crossprobe'")),
+      node.hints.join('\n'),
+    );
+    assert.deepEqual(store.probedAs('web'), { url: 'http://web.test:8080/health?deep=1&from=crossprobe', method: 'HEAD' });
+    assert.equal(store.probedAs('nothing-yet'), null);
+  });
 });

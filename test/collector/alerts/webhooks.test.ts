@@ -2,7 +2,7 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertsConfigError, alertSentence, backoffMs, createAlerts, type Alerts, type AlertsOptions } from '../../../collector/alerts/index.js';
 import { memoryLogger } from '../../helpers/logger.js';
-import { event, LB_SUMMARY } from '../incidents/diagnoses.js';
+import { agentFinding, diagnosis, event, LB_SUMMARY, targetFinding } from '../incidents/diagnoses.js';
 import { WebhookServer, type Answer } from './webhook-server.js';
 
 const PUBLIC = 'https://crossprobe.example.com/';
@@ -54,7 +54,8 @@ describe('alerts', () => {
 
   it('alerts - a slack webhook receives one sentence and a report link', async () => {
     const { server, alerts } = await start(() => 200, {}, 'slack');
-    alerts.notify([event('opened'), event('changed', { verdict: 'origin', suspects: [], summary: '502s & resets <everywhere>' }), event('resolved')]);
+    const everywhere = '502s & resets <everywhere>';
+    alerts.notify([event('opened'), event('changed', { verdict: 'origin', suspects: [], summary: everywhere, lastDiagnosis: diagnosis([targetFinding('origin', [], everywhere)]) }), event('resolved')]);
     await alerts.idle();
     assert.deepEqual(
       server.received.map((r) => r.body),
@@ -74,6 +75,18 @@ describe('alerts', () => {
     assert.match(resolved(7_500_000), /^\[RESOLVED\] shop: healthy again after 2 h 5 min \(/);
     assert.match(resolved(7_200_000), /^\[RESOLVED\] shop: healthy again after 2 h \(/);
     assert.equal(alertSentence(event('changed')), `[CHANGED] shop: ${LB_SUMMARY}`, 'the other events are the finding\'s summary');
+  });
+
+  it('alerts - the target\'s other problems follow the one the incident follows; agents set aside do not', () => {
+    const route = 'CONNECT_RESET failures from region ap-south on 3/3 nodes — the network path from ap-south';
+    const both = diagnosis([
+      targetFinding('routing', [{ dimension: 'region', value: 'ap-south' }], route),
+      targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }]),
+      agentFinding('us-east-1'),
+    ]);
+    const changed = event('changed', { verdict: 'routing', suspects: [{ dimension: 'region', value: 'ap-south' }], summary: route, lastDiagnosis: both });
+    assert.equal(alertSentence(changed), `[CHANGED] shop: ${route}; also: lb-node 203.0.113.7 x-served-by lb-2`);
+    assert.equal(alertSentence({ ...changed, type: 'resolved' }).includes('also'), false, 'a resolved incident has nothing else open');
   });
 
   it('alerts - 500 twice then 200: delivered on the 3rd attempt', async () => {

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
-  appProvenanceHint, codeHints, constantFirstByteHint, fastProxy502Hint, hintsFor, minuteOfHourHint, probeIdHint, risingLatencyHint, type HintScope,
+  appProvenanceHint, codeHints, constantFirstByteHint, curlTo, endpointOf, fastProxy502Hint, hintsFor, minuteOfHourHint, probeIdHint, risingLatencyHint,
+  scopeHints, type HintScope,
 } from '../../../collector/diagnosis/hints.js';
 import { DEFAULT_DIAGNOSIS_OPTIONS, type Observation } from '../../../collector/diagnosis/index.js';
 import { HOUR, MINUTE, NOW } from './scenarios.js';
@@ -131,4 +135,67 @@ test('hintsFor - the finding\'s own hints first, no duplicates', () => {
   assert.equal(hints[0]?.text, 'settle it like this');
   assert.equal(new Set(hints.map((h) => h.text)).size, hints.length);
   assert.ok(hints.some((h) => h.kind === 'fast-proxy-502'));
+});
+
+test('endpointOf - the URL and method the agents probe, as the hints\' commands take them', () => {
+  assert.deepEqual(endpointOf({ url: 'https://shop.example.com/health', method: 'GET' }), { url: 'https://shop.example.com/health', curlMethod: '', host: 'shop.example.com', port: 443 });
+  assert.deepEqual(endpointOf({ url: 'http://shop.example.com/', method: 'HEAD' }), { url: 'http://shop.example.com/', curlMethod: ' -I', host: 'shop.example.com', port: 80 });
+  const e = endpointOf({ url: 'https://ops:s3cret@[2001:db8::7]:8443/check?deep=1&who=crossprobe', method: 'post' });
+  assert.deepEqual(e, { url: "'https://[2001:db8::7]:8443/check?deep=1&who=crossprobe'", curlMethod: ' -X POST', host: '2001:db8::7', port: 8443 }, 'credentials dropped (hints reach chat rooms), & quoted for the shell');
+  assert.equal(endpointOf({ url: "http://shop.example.com/it's", method: 'GET' })?.url, `'http://shop.example.com/it'\\''s'`);
+  assert.equal(endpointOf({ url: 'ftp://shop.example.com/', method: 'GET' }), null);
+  assert.equal(endpointOf({ url: 'not a url', method: 'GET' }), null);
+});
+
+test('scope and code hints give commands for the probed URL, its port and host; placeholders without it', () => {
+  const e = endpointOf({ url: 'https://shop.example.com:8443/health', method: 'GET' });
+  const node: HintScope = { ...scope([obs({})]), endpoint: e };
+  assert.match(scopeHints(node)[0] ?? '', /reproduce with curl -sv --connect-to ::203\.0\.113\.7 https:\/\/shop\.example\.com:8443\/health\)$/);
+  assert.match(scopeHints({ ...node, ips: ['2001:db8::7'] })[0] ?? '', /curl -sv --connect-to ::\[2001:db8::7\] https:/);
+  assert.match(scopeHints({ ...node, endpoint: null })[0] ?? '', /curl -sv --connect-to ::203\.0\.113\.7 <target URL>\)$/);
+
+  const region: HintScope = { ...node, kind: 'routing-region', where: 'region ap-south', regions: ['ap-south'] };
+  assert.match(scopeHints(region)[0] ?? '', /mtr -rwzbc 100 -T -P 8443 203\.0\.113\.7 from an agent in ap-south/);
+  assert.match(scopeHints({ ...region, kind: 'routing-path', where: 'ap-south→203.0.113.7' })[0] ?? '', /mtr -rwzbc 100 -T -P 8443 203\.0\.113\.7 from ap-south/);
+  const unknown: HintScope = { kind: 'routing-region', where: 'region ap-south', regions: ['ap-south'], ips: ['203.0.113.7'], failures: [], observations: [] };
+  assert.match(scopeHints(unknown)[0] ?? '', /-T -P <port> 203/);
+
+  const dns: HintScope = { ...node, kind: 'dns-zone', where: 'every region', ips: [] };
+  assert.match(scopeHints(dns)[0] ?? '', /dig \+trace shop\.example\.com, dig @<each NS> shop\.example\.com SOA .*dig \+dnssec shop\.example\.com/);
+  assert.match(scopeHints({ ...dns, kind: 'dns-resolver', where: 'region ap-south' })[0] ?? '', /dig @<that resolver> shop\.example\.com from there next to dig @1\.1\.1\.1 shop\.example\.com$/);
+
+  const expired = Array.from({ length: 4 }, () => obs({ failure: 'TLS_CERT_EXPIRED', status: null, provenance: null, firstByteMs: null }));
+  const tls: HintScope = { ...scope(expired), endpoint: e };
+  assert.match(codeHints(tls)[0]?.text ?? '', /openssl s_client -connect 203\.0\.113\.7:8443 -servername shop\.example\.com </);
+  assert.match(codeHints({ ...tls, ips: ['2001:db8::7'] })[0]?.text ?? '', /-connect \[2001:db8::7\]:8443 /);
+  assert.match(codeHints({ ...tls, endpoint: null })[0]?.text ?? '', /-connect 203\.0\.113\.7:443 -servername <host> /);
+});
+
+test('curlTo - the command, run by a shell, sends the target\'s request (its Host, path and query) to the one node named', async (t) => {
+  const hasCurl = await new Promise<boolean>((resolve) => execFile('curl', ['--version'], (err) => resolve(err === null)));
+  if (!hasCurl) {
+    t.skip('curl is not installed (apt-get install curl)');
+    return;
+  }
+  // two "nodes" on one port, each saying who it is and what it was asked
+  const nodes: Server[] = [];
+  const listen = (ip: string, port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer((req, res) => res.end(`${ip} ${req.method} ${req.headers.host} ${req.url}`));
+      server.once('error', reject);
+      server.listen(port, ip, () => resolve(server));
+    });
+  try {
+    nodes.push(await listen('127.0.0.31', 0));
+    const port = (nodes[0]!.address() as AddressInfo).port;
+    nodes.push(await listen('127.0.0.32', port));
+    // the name resolves nowhere: curl must connect to the node given, not look it up
+    const e = endpointOf({ url: `http://shop.crossprobe.invalid:${port}/health?deep=1&who=me`, method: 'GET' });
+    const run = (cmd: string) =>
+      new Promise<string>((resolve, reject) => execFile('sh', ['-c', cmd], (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${stderr}`)) : resolve(stdout))));
+    assert.equal(await run(curlTo('127.0.0.32', e)), `127.0.0.32 GET shop.crossprobe.invalid:${port} /health?deep=1&who=me`);
+    assert.equal(await run(curlTo('127.0.0.31', endpointOf({ url: `http://shop.crossprobe.invalid:${port}/x`, method: 'DELETE' }))), `127.0.0.31 DELETE shop.crossprobe.invalid:${port} /x`);
+  } finally {
+    await Promise.all(nodes.map((n) => new Promise((resolve) => n.close(resolve))));
+  }
 });
