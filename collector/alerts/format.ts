@@ -1,8 +1,8 @@
 import type { AgentProblem, IncidentEventType } from '../store/index.js';
-import { sameSuspects, type IncidentEvent } from '../incidents/lifecycle.js';
+import { summaryWithOthers, type IncidentEvent } from '../incidents/lifecycle.js';
 import { isFleetAlert, type AgentAlertEvent } from '../incidents/agents.js';
 import { incidentView, type IncidentView } from '../incidents/view.js';
-import { isoMinute, list, span } from '../diagnosis/format.js';
+import { isoMinute, span } from '../diagnosis/format.js';
 
 /** The formats a webhook can receive. */
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
@@ -52,17 +52,9 @@ export interface SlackAlert {
  */
 export function alertSentence(e: IncidentEvent): string {
   const { target, summary, openedAtMs, resolvedAtMs } = e.incident;
-  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summary}${alsoFailing(e.incident)}`;
+  if (e.type !== 'resolved') return `[${TAGS[e.type]}] ${target}: ${summaryWithOthers(e.incident)}`;
   const at = resolvedAtMs ?? e.atMs;
   return `[${TAGS.resolved}] ${target}: healthy again after ${span(at - openedAtMs)} (open since ${isoMinute(openedAtMs)}); it was: ${summary}`;
-}
-
-/** The incident's target findings besides the one it follows, as verdict and suspects: "; also: lb-node 203.0.113.7". */
-function alsoFailing(incident: IncidentEvent['incident']): string {
-  const others = incident.lastDiagnosis.findings
-    .filter((f) => f.verdict !== 'agent' && !(f.verdict === incident.verdict && sameSuspects(f.suspects, incident.suspects)))
-    .map((f) => [f.verdict, ...f.suspects.map((s) => (s.dimension === 'ip' ? s.value : `${s.dimension} ${s.value}`))].join(' '));
-  return others.length === 0 ? '' : `; also: ${list([...new Set(others)])}`;
 }
 
 /**

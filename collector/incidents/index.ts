@@ -3,6 +3,8 @@ export {
   resolveIncidentOptions,
   targetFinding,
   sameSuspects,
+  otherFindings,
+  summaryWithOthers,
   incidentId,
   historyEntry,
   DEFAULT_INCIDENT_OPTIONS,

@@ -1,5 +1,6 @@
 import type { Diagnosis, Suspect, TargetFinding } from '../diagnosis/index.js';
-import type { IncidentEventRecord, IncidentEventType, IncidentRecord } from '../store/index.js';
+import { list } from '../diagnosis/format.js';
+import type { IncidentEventRecord, IncidentEventType, IncidentRecord, NamedFinding } from '../store/index.js';
 
 /** Tunables of the incident lifecycle. */
 export interface IncidentOptions {
@@ -64,6 +65,43 @@ export function targetFinding(d: Diagnosis): TargetFinding | null {
   return null;
 }
 
+/** A diagnosis' target findings after the first (the one an incident follows): the target's other problems. */
+export function otherFindings(d: Diagnosis): TargetFinding[] {
+  return d.findings.filter((f): f is TargetFinding => f.verdict !== 'agent').slice(1);
+}
+
+/**
+ * The incident's summary, then its target's other problems, if any: "…; also: lb-node 203.0.113.7 and
+ * routing region ap-south" (what its alerts and history say: a change of the finding it follows must
+ * not read as the end of the others).
+ */
+export function summaryWithOthers(incident: Pick<IncidentRecord, 'lastDiagnosis' | 'summary'>): string {
+  const others = otherFindings(incident.lastDiagnosis).map((f) => [f.verdict, ...f.suspects.map((s) => (s.dimension === 'ip' ? s.value : `${s.dimension} ${s.value}`))].join(' '));
+  return others.length === 0 ? incident.summary : `${incident.summary}; also: ${list([...new Set(others)])}`;
+}
+
+/**
+ * Whether a finding beside the one an incident follows is news: not inconclusive (too vague to wake
+ * anyone for), and neither named before nor a weaker reading of one named (the same verdict, some of
+ * its suspects).
+ */
+function isNews(f: TargetFinding, named: readonly NamedFinding[]): boolean {
+  if (f.verdict === 'inconclusive') return false;
+  const among = (s: Suspect, suspects: readonly Suspect[]) => suspects.some((x) => x.dimension === s.dimension && x.value === s.value);
+  const covers = (n: NamedFinding) => n.verdict === f.verdict && (f.suspects.length === 0 ? n.suspects.length === 0 : f.suspects.every((s) => among(s, n.suspects)));
+  return !named.some(covers);
+}
+
+/** What an event names, added to what was named before: every target finding of its diagnosis. */
+function naming(named: readonly NamedFinding[], d: Diagnosis): NamedFinding[] {
+  const out = [...named];
+  for (const f of d.findings) {
+    if (f.verdict === 'agent') continue;
+    if (!out.some((n) => n.verdict === f.verdict && sameSuspects(n.suspects, f.suspects))) out.push({ verdict: f.verdict, suspects: f.suspects });
+  }
+  return out;
+}
+
 /** Suspects compared as a set (the classifier's order is not part of their meaning). */
 export function sameSuspects(a: readonly Suspect[], b: readonly Suspect[]): boolean {
   const key = (xs: readonly Suspect[]): string => xs.map((s) => `${s.dimension}\u0000${s.value}`).sort().join('\u0001');
@@ -106,6 +144,9 @@ export function incidentId(target: string, openedAtMs: number): string {
  *   A summary that only rewords the same verdict and suspects (counts moving) is no event, and neither
  *   is a weaker reading (`weakerReading`): the same verdict naming only some of the incident's
  *   suspects, or an inconclusive finding about a conclusive incident.
+ *   Also a change: a conclusive finding beside the one the incident follows that its alerts have not
+ *   named yet (a region's route breaking while a node 502s), once (`named`); one that comes and goes
+ *   with the evidence is not news again.
  * - RESOLVE: while open, once the target has had no target finding since an evaluation at least
  *   `resolveAfterMs` ago. Any target finding in between restarts that clock.
  * - An `agent` finding (our own agent broken) is not about the target: it counts as healthy here.
@@ -127,13 +168,16 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
   }
 
   if (open !== null) {
-    const changed = !weakerReading(finding, open) && (finding.verdict !== open.verdict || !sameSuspects(finding.suspects, open.suspects));
+    const relabel = !weakerReading(finding, open) && (finding.verdict !== open.verdict || !sameSuspects(finding.suspects, open.suspects));
+    const news = otherFindings(diagnosis).some((f) => isNews(f, open.named));
+    const changed = relabel || news;
     const incident: IncidentRecord = {
       ...open,
-      ...(changed ? { verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary } : {}),
+      ...(relabel ? { verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary } : {}),
       updatedAtMs: nowMs,
       healthySinceMs: null,
       lastDiagnosis: diagnosis,
+      named: changed ? naming(open.named, diagnosis) : open.named,
     };
     return { state: { incident, pending: 0 }, save: true, events: changed ? [{ type: 'changed', incident, atMs: nowMs }] : [] };
   }
@@ -156,6 +200,7 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
       updatedAtMs: nowMs,
       reopens: current.reopens + 1,
       lastDiagnosis: diagnosis,
+      named: naming([], diagnosis),
     };
     return { state: { incident, pending: 0 }, save: true, events: [{ type: 'reopened', incident, atMs: nowMs }] };
   }
@@ -169,11 +214,13 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
     healthySinceMs: null,
     reopens: 0,
     lastDiagnosis: diagnosis,
+    named: naming([], diagnosis),
   };
   return { state: { incident, pending: 0 }, save: true, events: [{ type: 'opened', incident, atMs: nowMs }] };
 }
 
 /** The history entry an event leaves. */
 export function historyEntry(e: IncidentEvent): IncidentEventRecord {
-  return { incidentId: e.incident.id, atMs: e.atMs, type: e.type, verdict: e.incident.verdict, suspects: e.incident.suspects, summary: e.incident.summary };
+  const summary = e.type === 'resolved' ? e.incident.summary : summaryWithOthers(e.incident);
+  return { incidentId: e.incident.id, atMs: e.atMs, type: e.type, verdict: e.incident.verdict, suspects: e.incident.suspects, summary };
 }

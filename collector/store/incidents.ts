@@ -32,6 +32,17 @@ export interface IncidentRecord {
   readonly reopens: number;
   /** The last diagnosis that had a target finding (the evidence behind the incident). */
   readonly lastDiagnosis: Diagnosis;
+  /**
+   * The target findings its alerts have named since it opened: the one it followed at each event and
+   * the others beside it ("also: …"). A problem appearing beside the one it follows is announced once.
+   */
+  readonly named: readonly NamedFinding[];
+}
+
+/** A finding as an incident's alert named it. */
+export interface NamedFinding {
+  readonly verdict: IncidentVerdict;
+  readonly suspects: readonly Suspect[];
 }
 
 /** One entry of an incident's history. */
@@ -64,6 +75,7 @@ interface IncidentRow {
   healthy_since_ms: number | null;
   reopens: number;
   last_diagnosis: string;
+  named: string;
 }
 
 interface EventRow {
@@ -75,7 +87,7 @@ interface EventRow {
   summary: string;
 }
 
-/** The `incidents` and `incident_events` tables (schema v3). */
+/** The `incidents` and `incident_events` tables (schema v3; `named` since v6). */
 export class IncidentsTable {
   private readonly upsertStmt;
   private readonly eventStmt;
@@ -86,11 +98,12 @@ export class IncidentsTable {
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`INSERT INTO incidents (id, target, state, verdict, suspects, summary, opened_at_ms, updated_at_ms,
-      resolved_at_ms, healthy_since_ms, reopens, last_diagnosis) VALUES (@id, @target, @state, @verdict, @suspects, @summary,
-      @opened_at_ms, @updated_at_ms, @resolved_at_ms, @healthy_since_ms, @reopens, @last_diagnosis)
+      resolved_at_ms, healthy_since_ms, reopens, last_diagnosis, named) VALUES (@id, @target, @state, @verdict, @suspects, @summary,
+      @opened_at_ms, @updated_at_ms, @resolved_at_ms, @healthy_since_ms, @reopens, @last_diagnosis, @named)
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, verdict = excluded.verdict, suspects = excluded.suspects,
       summary = excluded.summary, updated_at_ms = excluded.updated_at_ms, resolved_at_ms = excluded.resolved_at_ms,
-      healthy_since_ms = excluded.healthy_since_ms, reopens = excluded.reopens, last_diagnosis = excluded.last_diagnosis`);
+      healthy_since_ms = excluded.healthy_since_ms, reopens = excluded.reopens, last_diagnosis = excluded.last_diagnosis,
+      named = excluded.named`);
     this.eventStmt = db.prepare(`INSERT INTO incident_events (incident_id, at_ms, type, verdict, suspects, summary)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.latestStmt = db.prepare('SELECT * FROM incidents WHERE target = ? ORDER BY opened_at_ms DESC, id DESC LIMIT 1');
@@ -115,6 +128,7 @@ export class IncidentsTable {
       healthy_since_ms: incident.healthySinceMs,
       reopens: incident.reopens,
       last_diagnosis: JSON.stringify(incident.lastDiagnosis),
+      named: JSON.stringify(incident.named),
     });
     for (const e of events) this.eventStmt.run(e.incidentId, e.atMs, e.type, e.verdict, JSON.stringify(e.suspects), e.summary);
   }
@@ -162,5 +176,6 @@ function toIncident(r: IncidentRow): IncidentRecord {
     healthySinceMs: r.healthy_since_ms,
     reopens: r.reopens,
     lastDiagnosis: JSON.parse(r.last_diagnosis) as Diagnosis,
+    named: JSON.parse(r.named) as NamedFinding[],
   };
 }

@@ -27,6 +27,7 @@ export {
   type IncidentState,
   type IncidentEventType,
   type IncidentVerdict,
+  type NamedFinding,
 } from './incidents.js';
 export {
   HOUR_MS,

@@ -238,6 +238,13 @@ CREATE TABLE agent_alerts (
 ) WITHOUT ROWID;
 `;
 
+// What an incident's alerts have named (see IncidentRecord.named). An incident open at the upgrade has
+// named its own finding; what stood beside it was never announced, and will be once.
+const V6_INCIDENTS_NAMED = `
+ALTER TABLE incidents ADD COLUMN named TEXT NOT NULL DEFAULT '[]';
+UPDATE incidents SET named = json_array(json_object('verdict', verdict, 'suspects', json(suspects)));
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
@@ -245,6 +252,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 3, name: 'incidents and their history', sql: V3_INCIDENTS },
   { version: 4, name: 'hourly rollups (backfilled, kept by triggers) and an index of failed results', sql: V4_HOURLY },
   { version: 5, name: 'open alerts about the agents themselves', sql: V5_AGENT_ALERTS },
+  { version: 6, name: 'the findings each incident has named', sql: V6_INCIDENTS_NAMED },
 ]);
 
 /** The schema version a database is at (0: empty). */

@@ -163,6 +163,7 @@ export function recordIncident(
     healthySinceMs: null,
     reopens: 0,
     lastDiagnosis: { target: i.target, window: { from: new Date(i.openedAtMs - HOUR_MS).toISOString(), to: new Date(i.openedAtMs).toISOString() }, verdict: 'healthy', findings: [] },
+    named: [{ verdict: last?.verdict ?? i.verdict, suspects: last?.suspects ?? i.suspects }],
   };
   const events: IncidentEventRecord[] = [
     { incidentId: id, atMs: i.openedAtMs, type: 'opened', verdict: i.verdict, suspects: i.suspects, summary: i.summary },

@@ -73,6 +73,7 @@ export function event(type: IncidentEvent['type'], incident: Partial<IncidentRec
     healthySinceMs: null,
     reopens: 0,
     lastDiagnosis: d,
+    named: [{ verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }] }],
     ...incident,
   };
   return { type, incident: full, atMs: full.updatedAtMs };

@@ -4,11 +4,13 @@ import type { Diagnosis } from '../../../collector/diagnosis/index.js';
 import {
   EMPTY_LIFECYCLE_STATE,
   IncidentOptionsError,
+  otherFindings,
   resolveIncidentOptions,
   stepLifecycle,
   type IncidentOptions,
   type LifecycleState,
 } from '../../../collector/incidents/index.js';
+import type { Finding } from '../../../collector/diagnosis/index.js';
 import { agentFinding, agentOnly, confounded, diagnosis, healthy, lbNode, origin, scattered, targetFinding, LB_SUMMARY } from './diagnoses.js';
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
@@ -38,12 +40,19 @@ function run(steps: Scenario['steps'], options: IncidentOptions): { state: Lifec
     if (!step.save) assert.equal(step.state.incident, state.incident, 'an unsaved step keeps the very same incident');
     state = step.state;
     for (const e of step.events) {
-      events.push(`${e.type} ${e.incident.verdict} ${e.incident.suspects.map((x) => x.value).join(',')}`.trim());
+      // the other problems the event's alert names: " + routing ap-south"
+      const others = otherFindings(e.incident.lastDiagnosis).map((f) => ` + ${f.verdict} ${f.suspects.map((x) => x.value).join(',')}`.trimEnd());
+      events.push(`${e.type} ${e.incident.verdict} ${e.incident.suspects.map((x) => x.value).join(',')}`.trim() + (e.type === 'resolved' ? '' : others.join('')));
       ids.push(e.incident.id);
     }
   }
   return { state, events, ids };
 }
+
+// a node's 502s, and beside them other problems of the same target
+const LB = targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }], LB_SUMMARY);
+const ROUTE = targetFinding('routing', [{ dimension: 'region', value: 'ap-south' }]);
+const beside = (...findings: Finding[]): Diagnosis => diagnosis(findings);
 
 const SCENARIOS: Scenario[] = [
   { name: 'healthy stays quiet', steps: [[0, healthy()], [30, healthy()], [60, healthy()]], want: { events: [], final: null } },
@@ -160,6 +169,40 @@ const SCENARIOS: Scenario[] = [
     name: 'the same kind back after the resolve time is a new incident',
     steps: [[0, lbNode()], [30, lbNode()], [40, healthy()], [50, healthy()], [59, lbNode()], [61, lbNode()]],
     want: { events: ['opened lb-node 203.0.113.7', 'resolved lb-node 203.0.113.7', 'opened lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'a problem appearing beside the one the incident follows is a change, once: coming and going with the evidence it is no news again',
+    steps: [[0, lbNode()], [30, lbNode()], [60, beside(LB, ROUTE)], [90, lbNode()], [120, beside(LB, ROUTE)], [150, beside(LB, ROUTE, agentFinding())]],
+    want: { events: ['opened lb-node 203.0.113.7', 'changed lb-node 203.0.113.7 + routing ap-south'], final: 'open' },
+  },
+  {
+    name: 'what stood beside the finding when the incident opened was named then',
+    steps: [[0, beside(LB, ROUTE)], [30, beside(LB, ROUTE)], [60, beside(LB, ROUTE)], [90, lbNode()], [120, beside(LB, ROUTE)]],
+    want: { events: ['opened lb-node 203.0.113.7 + routing ap-south'], final: 'open' },
+  },
+  {
+    name: 'beside the incident, an inconclusive finding is no news, nor a weaker reading of a named one; a second node is',
+    steps: [
+      [0, beside(LB, ROUTE)],
+      [30, beside(LB, ROUTE)],
+      [60, beside(LB, targetFinding('inconclusive', [{ dimension: 'ip', value: '203.0.113.9' }]))],
+      [90, beside(targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }]), targetFinding('routing', []))],
+      [120, beside(LB, targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.8' }]))],
+    ],
+    want: {
+      events: ['opened lb-node 203.0.113.7 + routing ap-south', 'changed lb-node 203.0.113.7,lb-2 + routing', 'changed lb-node 203.0.113.7,lb-2 + lb-node 203.0.113.8'],
+      final: 'open',
+    },
+  },
+  {
+    name: 'the finding an incident followed before, beside its new one, was named already',
+    steps: [[0, lbNode()], [30, lbNode()], [60, beside(targetFinding('origin', []), LB)], [90, origin()], [120, beside(targetFinding('origin', []), LB)]],
+    want: { events: ['opened lb-node 203.0.113.7', 'changed origin + lb-node 203.0.113.7'], final: 'open' },
+  },
+  {
+    name: 'a re-opened incident names afresh',
+    steps: [[0, beside(LB, ROUTE)], [30, beside(LB, ROUTE)], [40, healthy()], [50, healthy()], [52, lbNode()], [55, lbNode()], [60, beside(LB, ROUTE)]],
+    want: { events: ['opened lb-node 203.0.113.7 + routing ap-south', 'resolved lb-node 203.0.113.7', 'reopened lb-node 203.0.113.7', 'changed lb-node 203.0.113.7 + routing ap-south'], final: 'open' },
   },
   {
     name: 'another kind back within the resolve time is a new incident',

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIGRATIONS, openStore } from '../../../collector/store/index.js';
+import { MIGRATIONS, migrate, openDatabase, openStore } from '../../../collector/store/index.js';
 import { EMPTY_LIFECYCLE_STATE, historyEntry, stepLifecycle, type IncidentOptions, type LifecycleState } from '../../../collector/incidents/index.js';
 import type { Diagnosis } from '../../../collector/diagnosis/index.js';
 import { TempDir, readDb } from '../../helpers/collector-store.js';
@@ -63,6 +63,24 @@ describe('incident store', () => {
       assert.equal(store.latestIncident('other'), null);
       assert.equal(store.getIncident('nope-1'), null);
       assert.deepEqual(store.incidentHistory('nope-1'), []);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('incident store - migration v6: an incident open at the upgrade has named its own finding, and only it', () => {
+    const path = dir.file('v5.db');
+    const db = openDatabase(path);
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 5));
+    const d = lbNode();
+    // what a v5 collector wrote
+    db.prepare(`INSERT INTO incidents (id, target, state, verdict, suspects, summary, opened_at_ms, updated_at_ms, resolved_at_ms, healthy_since_ms, reopens, last_diagnosis)
+      VALUES ('shop-1', 'shop', 'open', 'lb-node', ?, 'x', 1, 1, NULL, NULL, 0, ?)`).run(JSON.stringify(d.findings[0]!.suspects), JSON.stringify(d));
+    db.close();
+    const store = openStore(path);
+    try {
+      assert.equal(store.schema.from, 5);
+      assert.deepEqual(store.getIncident('shop-1')?.named, [{ verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }] }]);
     } finally {
       store.close();
     }
