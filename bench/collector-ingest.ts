@@ -235,8 +235,8 @@ async function main(): Promise<void> {
     out('');
     out(`ceiling   insertResults, batches of ${BATCH}:  best ${fmt(bestCeiling)} rows/s, median ${fmt(median(ceilings.map((c) => c.rate)))}`);
     out(`e2e       JetStream → committed SQLite:  steady (after the first ${fmt(e2es[0]!.warmedAfter)}) best ${fmt(bestE2e)} rows/s, median ${fmt(median(e2es.map((e) => e.steadyRate)))}; from start best ${fmt(Math.max(...e2es.map((e) => e.rate)))}`);
-    out(`ratio     best e2e / best ceiling:       ${ratio.toFixed(2)}  (${verdict(ratio)})`);
-    out(`          median of the rounds' ratios:  ${paired.toFixed(2)}  (${verdict(paired)})`);
+    out(`ratio     best e2e / best ceiling:       ${ratio.toFixed(3)}  (${verdict(ratio)})`);
+    out(`          median of the rounds' ratios:  ${paired.toFixed(3)}  (${verdict(paired)})`);
 
     out('');
     out(`schema choices (fresh file each, same ${fmt(N)} rows, batches of ${BATCH}, best of ${ROUNDS}):`);

@@ -105,7 +105,7 @@ try {
   out(`  baseline: the reads straight from SQLite   ${base.toFixed(2)} ms`);
   out(`  cold evaluateTarget (loads the window)      ${median(cold).toFixed(2)} ms   = ${(median(cold) / base).toFixed(2)}× baseline`);
   out(`  warm evaluateTarget (steady state)          ${median(warm).toFixed(2)} ms   = ${(median(warm) / base).toFixed(2)}× baseline`);
-  out(`  classify alone (pure diagnosis, same input)${median(classify).toFixed(2)} ms`);
+  out(`  classify alone (pure diagnosis, same input) ${median(classify).toFixed(2)} ms`);
   out(`target warm ≤ 10 ms: ${median(warm) <= 10 ? 'met' : 'NOT met'} (${median(warm).toFixed(2)} ms)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
