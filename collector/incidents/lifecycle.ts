@@ -87,7 +87,6 @@ export function summaryWithOthers(incident: Pick<IncidentRecord, 'lastDiagnosis'
  */
 function isNews(f: TargetFinding, named: readonly NamedFinding[]): boolean {
   if (f.verdict === 'inconclusive') return false;
-  const among = (s: Suspect, suspects: readonly Suspect[]) => suspects.some((x) => x.dimension === s.dimension && x.value === s.value);
   const covers = (n: NamedFinding) => n.verdict === f.verdict && (f.suspects.length === 0 ? n.suspects.length === 0 : f.suspects.every((s) => among(s, n.suspects)));
   return !named.some(covers);
 }
@@ -100,6 +99,11 @@ function naming(named: readonly NamedFinding[], d: Diagnosis): NamedFinding[] {
     if (!out.some((n) => n.verdict === f.verdict && sameSuspects(n.suspects, f.suspects))) out.push({ verdict: f.verdict, suspects: f.suspects });
   }
   return out;
+}
+
+/** Whether `s` is one of `suspects`. */
+function among(s: Suspect, suspects: readonly Suspect[]): boolean {
+  return suspects.some((x) => x.dimension === s.dimension && x.value === s.value);
 }
 
 /** Suspects compared as a set (the classifier's order is not part of their meaning). */
@@ -120,7 +124,7 @@ export function sameSuspects(a: readonly Suspect[], b: readonly Suspect[]): bool
  *   evidence away), is still the same node. New suspects, or another verdict, are a change.
  */
 export function weakerReading(finding: TargetFinding, incident: IncidentRecord): boolean {
-  const named = (s: Suspect) => incident.suspects.some((x) => x.dimension === s.dimension && x.value === s.value);
+  const named = (s: Suspect) => among(s, incident.suspects);
   if (finding.verdict === incident.verdict) return finding.suspects.length > 0 && finding.suspects.every(named);
   if (finding.verdict !== 'inconclusive' || incident.verdict === 'inconclusive') return false;
   if (finding.suspects.length === 0) return true;
