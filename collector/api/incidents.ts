@@ -20,13 +20,17 @@ const TARGET_PATTERN = /^[a-z0-9-]{1,63}$/;
 const INCIDENT_ID_PATTERN = /^[a-z0-9-]{1,100}$/;
 
 const SuspectSchema = Type.Object({ dimension: Type.String(), value: Type.String() });
+const IncidentVerdictSchema = Type.Union(VERDICTS.filter((v) => v !== 'healthy' && v !== 'agent').map((v) => Type.Literal(v)));
 const IncidentViewSchema = Type.Object({
   id: Type.String({ description: '<target>-<opened at, ms since the epoch>' }),
   target: Type.String(),
   state: Type.Union(INCIDENT_STATES.map((s) => Type.Literal(s))),
-  verdict: Type.Union(VERDICTS.filter((v) => v !== 'healthy' && v !== 'agent').map((v) => Type.Literal(v))),
+  verdict: IncidentVerdictSchema,
   suspects: Type.Array(SuspectSchema),
-  summary: Type.String({ description: 'the finding\'s one sentence at the last event' }),
+  summary: Type.String({ description: 'the finding it follows in one sentence, at its worst so far' }),
+  others: Type.Array(Type.Object({ verdict: IncidentVerdictSchema, suspects: Type.Array(SuspectSchema), summary: Type.String() }), {
+    description: 'the target\'s other problems beside the one it follows, in its last diagnosis with a finding (what its alerts name after "also:"); none once resolved',
+  }),
   openedAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

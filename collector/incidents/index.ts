@@ -16,5 +16,5 @@ export {
   type IncidentEvent,
 } from './lifecycle.js';
 export { startIncidentLoop, DEFAULT_INCIDENT_INTERVAL_MS, type IncidentLoop, type IncidentLoopOptions, type TickReport } from './loop.js';
-export { incidentView, incidentEventView, type IncidentView, type IncidentEventView } from './view.js';
+export { incidentView, incidentEventView, type IncidentView, type IncidentEventView, type OtherFindingView } from './view.js';
 export { stepAgentAlerts, agentProblems, isFleetAlert, type AgentHealthOptions, type AgentAlertEvent, type AgentAlertStep } from './agents.js';

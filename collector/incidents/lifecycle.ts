@@ -131,6 +131,12 @@ export function weakerReading(finding: TargetFinding, incident: IncidentRecord):
   return finding.suspects.some(named);
 }
 
+/** The share of failed probes in the cells a finding's test singled out (0 when it counted none). */
+export function failureRate(f: TargetFinding): number {
+  const { failures, probes } = f.evidence.test.inside;
+  return probes > 0 ? failures / probes : 0;
+}
+
 /** The id of an incident of `target` opened at `openedAtMs`. */
 export function incidentId(target: string, openedAtMs: number): string {
   return `${target}-${openedAtMs}`;
@@ -151,6 +157,8 @@ export function incidentId(target: string, openedAtMs: number): string {
  *   Also a change: a conclusive finding beside the one the incident follows that its alerts have not
  *   named yet (a region's route breaking while a node 502s), once (`named`); one that comes and goes
  *   with the evidence is not news again.
+ *   Without an event, a reading of the same verdict and suspects failing as often or more than the one
+ *   the summary quotes (`summaryRate`) replaces the summary: it tells the outage at its worst.
  * - RESOLVE: while open, once the target has had no target finding since an evaluation at least
  *   `resolveAfterMs` ago. Any target finding in between restarts that clock.
  * - An `agent` finding (our own agent broken) is not about the target: it counts as healthy here.
@@ -172,12 +180,16 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
   }
 
   if (open !== null) {
-    const relabel = !weakerReading(finding, open) && (finding.verdict !== open.verdict || !sameSuspects(finding.suspects, open.suspects));
+    const same = finding.verdict === open.verdict && sameSuspects(finding.suspects, open.suspects);
+    const relabel = !same && !weakerReading(finding, open);
     const news = otherFindings(diagnosis).some((f) => isNews(f, open.named));
     const changed = relabel || news;
+    const rate = failureRate(finding);
+    const worse = same && (open.summaryRate === null || rate >= open.summaryRate);
     const incident: IncidentRecord = {
       ...open,
-      ...(relabel ? { verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary } : {}),
+      ...(relabel ? { verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary, summaryRate: rate } : {}),
+      ...(worse ? { summary: finding.summary, summaryRate: rate } : {}),
       updatedAtMs: nowMs,
       healthySinceMs: null,
       lastDiagnosis: diagnosis,
@@ -189,7 +201,7 @@ export function stepLifecycle(prev: LifecycleState, diagnosis: Diagnosis, nowMs:
   const pending = prev.pending + 1;
   if (pending < options.confirmEvaluations) return { state: { incident: current, pending }, save: false, events: [] };
 
-  const fields = { state: 'open', verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary } as const;
+  const fields = { state: 'open', verdict: finding.verdict, suspects: finding.suspects, summary: finding.summary, summaryRate: failureRate(finding) } as const;
   if (
     current !== null &&
     current.resolvedAtMs !== null &&

@@ -20,8 +20,19 @@ export interface IncidentRecord {
   /** The current kind: the verdict of the target finding of the last event. */
   readonly verdict: IncidentVerdict;
   readonly suspects: readonly Suspect[];
-  /** The finding's one-sentence summary at the last event. */
+  /**
+   * The one-sentence summary of the finding it follows, at its worst: set when the incident opens or
+   * takes another verdict or other suspects, then replaced by each later reading of the same finding
+   * with a failure rate as high or higher (`summaryRate`). So the resolve alert, the API and an alert
+   * about a problem beside it quote the outage at its height ("100% of 171 probes"), not as it was
+   * first confirmed ("10% of 120 probes").
+   */
   readonly summary: string;
+  /**
+   * The failure rate (failures / probes of the cells its test singled out) of the reading `summary`
+   * quotes; null for an incident stored before schema v7, whose next reading of its finding replaces it.
+   */
+  readonly summaryRate: number | null;
   readonly openedAtMs: number;
   /** The last evaluation that changed the stored row. */
   readonly updatedAtMs: number;
@@ -76,6 +87,7 @@ interface IncidentRow {
   reopens: number;
   last_diagnosis: string;
   named: string;
+  summary_rate: number | null;
 }
 
 interface EventRow {
@@ -87,7 +99,7 @@ interface EventRow {
   summary: string;
 }
 
-/** The `incidents` and `incident_events` tables (schema v3; `named` since v6). */
+/** The `incidents` and `incident_events` tables (schema v3; `named` since v6, `summary_rate` since v7). */
 export class IncidentsTable {
   private readonly upsertStmt;
   private readonly eventStmt;
@@ -98,12 +110,12 @@ export class IncidentsTable {
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`INSERT INTO incidents (id, target, state, verdict, suspects, summary, opened_at_ms, updated_at_ms,
-      resolved_at_ms, healthy_since_ms, reopens, last_diagnosis, named) VALUES (@id, @target, @state, @verdict, @suspects, @summary,
-      @opened_at_ms, @updated_at_ms, @resolved_at_ms, @healthy_since_ms, @reopens, @last_diagnosis, @named)
+      resolved_at_ms, healthy_since_ms, reopens, last_diagnosis, named, summary_rate) VALUES (@id, @target, @state, @verdict, @suspects,
+      @summary, @opened_at_ms, @updated_at_ms, @resolved_at_ms, @healthy_since_ms, @reopens, @last_diagnosis, @named, @summary_rate)
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, verdict = excluded.verdict, suspects = excluded.suspects,
       summary = excluded.summary, updated_at_ms = excluded.updated_at_ms, resolved_at_ms = excluded.resolved_at_ms,
       healthy_since_ms = excluded.healthy_since_ms, reopens = excluded.reopens, last_diagnosis = excluded.last_diagnosis,
-      named = excluded.named`);
+      named = excluded.named, summary_rate = excluded.summary_rate`);
     this.eventStmt = db.prepare(`INSERT INTO incident_events (incident_id, at_ms, type, verdict, suspects, summary)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.latestStmt = db.prepare('SELECT * FROM incidents WHERE target = ? ORDER BY opened_at_ms DESC, id DESC LIMIT 1');
@@ -129,6 +141,7 @@ export class IncidentsTable {
       reopens: incident.reopens,
       last_diagnosis: JSON.stringify(incident.lastDiagnosis),
       named: JSON.stringify(incident.named),
+      summary_rate: incident.summaryRate,
     });
     for (const e of events) this.eventStmt.run(e.incidentId, e.atMs, e.type, e.verdict, JSON.stringify(e.suspects), e.summary);
   }
@@ -177,5 +190,6 @@ function toIncident(r: IncidentRow): IncidentRecord {
     reopens: r.reopens,
     lastDiagnosis: JSON.parse(r.last_diagnosis) as Diagnosis,
     named: JSON.parse(r.named) as NamedFinding[],
+    summaryRate: r.summary_rate,
   };
 }

@@ -245,6 +245,12 @@ ALTER TABLE incidents ADD COLUMN named TEXT NOT NULL DEFAULT '[]';
 UPDATE incidents SET named = json_array(json_object('verdict', verdict, 'suspects', json(suspects)));
 `;
 
+// The failure rate of the reading an incident's summary quotes (see IncidentRecord.summaryRate). An
+// incident open at the upgrade has none: its next reading of the same finding replaces the summary.
+const V7_INCIDENTS_SUMMARY_RATE = `
+ALTER TABLE incidents ADD COLUMN summary_rate REAL;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
@@ -253,6 +259,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 4, name: 'hourly rollups (backfilled, kept by triggers) and an index of failed results', sql: V4_HOURLY },
   { version: 5, name: 'open alerts about the agents themselves', sql: V5_AGENT_ALERTS },
   { version: 6, name: 'the findings each incident has named', sql: V6_INCIDENTS_NAMED },
+  { version: 7, name: "the failure rate of each incident's summary", sql: V7_INCIDENTS_SUMMARY_RATE },
 ]);
 
 /** The schema version a database is at (0: empty). */

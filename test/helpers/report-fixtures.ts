@@ -157,6 +157,7 @@ export function recordIncident(
     verdict: last?.verdict ?? i.verdict,
     suspects: last?.suspects ?? i.suspects,
     summary: last?.summary ?? i.summary,
+    summaryRate: null,
     openedAtMs: i.openedAtMs,
     updatedAtMs: resolvedAtMs ?? last?.atMs ?? i.openedAtMs,
     resolvedAtMs,

@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertsConfigError, alertSentence, backoffMs, createAlerts, type Alerts, type AlertsOptions } from '../../../collector/alerts/index.js';
+import { AlertsConfigError, alertSentence, backoffMs, createAlerts, jsonAlert, type Alerts, type AlertsOptions } from '../../../collector/alerts/index.js';
 import { memoryLogger } from '../../helpers/logger.js';
 import { agentFinding, diagnosis, event, LB_SUMMARY, targetFinding } from '../incidents/diagnoses.js';
 import { WebhookServer, type Answer } from './webhook-server.js';
@@ -41,6 +41,7 @@ describe('alerts', () => {
         verdict: 'lb-node',
         suspects: [{ dimension: 'ip', value: '203.0.113.7' }],
         summary: LB_SUMMARY,
+        others: [],
         openedAt: '2024-01-01T12:00:00.000Z',
         updatedAt: '2024-01-01T12:00:00.000Z',
         resolvedAt: null,
@@ -87,6 +88,12 @@ describe('alerts', () => {
     const changed = event('changed', { verdict: 'routing', suspects: [{ dimension: 'region', value: 'ap-south' }], summary: route, lastDiagnosis: both });
     assert.equal(alertSentence(changed), `[CHANGED] shop: ${route}; also: lb-node 203.0.113.7 x-served-by lb-2`);
     assert.equal(alertSentence({ ...changed, type: 'resolved' }).includes('also'), false, 'a resolved incident has nothing else open');
+    // the JSON webhook lists them too, for a receiver that routes on the verdict
+    assert.deepEqual(jsonAlert(changed, 'http://c').incident.others, [
+      { verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }], summary: 'lb-node failing: 203.0.113.7, lb-2' },
+    ]);
+    const resolved = { ...changed, type: 'resolved' as const, incident: { ...changed.incident, state: 'resolved' as const } };
+    assert.deepEqual(jsonAlert(resolved, 'http://c').incident.others, []);
   });
 
   it('alerts - 500 twice then 200: delivered on the 3rd attempt', async () => {

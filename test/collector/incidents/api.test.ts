@@ -5,7 +5,9 @@ import { openStore, type Store } from '../../../collector/store/index.js';
 import { EMPTY_LIFECYCLE_STATE, historyEntry, stepLifecycle } from '../../../collector/incidents/index.js';
 import { registerIncidentRoutes } from '../../../collector/api/incidents.js';
 import { TempDir } from '../../helpers/collector-store.js';
-import { lbNode, origin } from './diagnoses.js';
+import { diagnosis, lbNode, origin, targetFinding } from './diagnoses.js';
+
+const ROUTE = targetFinding('routing', [{ dimension: 'region', value: 'ap-south' }], 'CONNECT_RESET failures from region ap-south');
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
 
@@ -19,7 +21,8 @@ describe('incidents API', () => {
     const opts = { confirmEvaluations: 1, resolveAfterMs: 10_000 };
     let step = stepLifecycle(EMPTY_LIFECYCLE_STATE, lbNode(), T0, opts);
     store.recordIncident(step.state.incident!, step.events.map(historyEntry));
-    step = stepLifecycle(step.state, origin(), T0 + 30_000, opts);
+    // the origin fails, and beside it one region's route
+    step = stepLifecycle(step.state, diagnosis([...origin().findings, ROUTE]), T0 + 30_000, opts);
     store.recordIncident(step.state.incident!, step.events.map(historyEntry));
     step = stepLifecycle(EMPTY_LIFECYCLE_STATE, lbNode('203.0.113.9', 'api'), T0 + 60_000, opts);
     store.recordIncident({ ...step.state.incident!, state: 'resolved', resolvedAtMs: T0 + 90_000 }, step.events.map(historyEntry));
@@ -45,6 +48,7 @@ describe('incidents API', () => {
         verdict: 'origin',
         suspects: [],
         summary: '502s from every node in every region: the origin',
+        others: [{ verdict: 'routing', suspects: [{ dimension: 'region', value: 'ap-south' }], summary: 'CONNECT_RESET failures from region ap-south' }],
         openedAt: '2024-01-01T12:00:00.000Z',
         updatedAt: '2024-01-01T12:00:30.000Z',
         resolvedAt: null,

@@ -30,6 +30,11 @@ export function targetFinding(verdict: TargetFinding['verdict'], suspects: reado
   };
 }
 
+/** The same finding read from other counts: its test found `failures` of `probes` failing in the cells it singled out. */
+export function reading(f: TargetFinding, failures: number, probes: number, summary = f.summary): TargetFinding {
+  return { ...f, summary, evidence: { ...f.evidence, test: { ...f.evidence.test, inside: { failures, probes } } } };
+}
+
 export function agentFinding(agent = 'eu-west-1'): AgentFinding {
   return {
     verdict: 'agent',
@@ -67,6 +72,7 @@ export function event(type: IncidentEvent['type'], incident: Partial<IncidentRec
     verdict: 'lb-node',
     suspects: [{ dimension: 'ip', value: '203.0.113.7' }],
     summary: LB_SUMMARY,
+    summaryRate: 1,
     openedAtMs: Date.parse('2024-01-01T12:00:00.000Z'),
     updatedAtMs: Date.parse('2024-01-01T12:00:00.000Z'),
     resolvedAtMs: type === 'resolved' ? Date.parse('2024-01-01T12:10:00.000Z') : null,

@@ -4,6 +4,7 @@ import type { Diagnosis } from '../../../collector/diagnosis/index.js';
 import {
   EMPTY_LIFECYCLE_STATE,
   IncidentOptionsError,
+  historyEntry,
   otherFindings,
   resolveIncidentOptions,
   stepLifecycle,
@@ -11,7 +12,7 @@ import {
   type LifecycleState,
 } from '../../../collector/incidents/index.js';
 import type { Finding } from '../../../collector/diagnosis/index.js';
-import { agentFinding, agentOnly, confounded, diagnosis, healthy, lbNode, origin, scattered, targetFinding, LB_SUMMARY } from './diagnoses.js';
+import { agentFinding, agentOnly, confounded, diagnosis, healthy, lbNode, origin, reading, scattered, targetFinding, LB_SUMMARY } from './diagnoses.js';
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
 const OPTS: IncidentOptions = { confirmEvaluations: 2, resolveAfterMs: 10_000 };
@@ -236,6 +237,37 @@ describe('incident lifecycle', () => {
     assert.equal(ids[0], ids[1]);
     assert.equal(state.incident!.summary, '502s from every node in every region: the origin');
     assert.equal(state.incident!.openedAtMs, T0 + 30_000);
+  });
+
+  it('lifecycle - the summary quotes the worst reading of the finding the incident follows, without an event', () => {
+    const node = targetFinding('lb-node', [{ dimension: 'ip', value: '203.0.113.7' }, { dimension: 'x-served-by', value: 'lb-2' }]);
+    const at = (failures: number, probes: number) => diagnosis([reading(node, failures, probes, `${node.verdict} ${failures}/${probes}`)]);
+    const steps: [number, Diagnosis][] = [
+      [0, at(2, 20)],
+      [30, at(3, 20)], // opens with 15%
+      [60, at(12, 30)], // 40%: the summary follows
+      [90, at(4, 40)], // 10%: it stays at 40%
+      [100, at(20, 50)], // 40% again, with more probes: the later reading
+      // the same node by its header alone (a weaker reading), and an inconclusive one: failing more, neither is quoted
+      [110, diagnosis([reading(targetFinding('lb-node', [{ dimension: 'x-served-by', value: 'lb-2' }]), 9, 9, 'by header')])],
+      [120, diagnosis([reading(targetFinding('inconclusive', []), 9, 9, 'scattered')])],
+      [130, at(1, 60)],
+      [140, healthy()],
+      [150, healthy()],
+    ];
+    const { state, events } = run(steps, OPTS);
+    assert.deepEqual(events, ['opened lb-node 203.0.113.7,lb-2', 'resolved lb-node 203.0.113.7,lb-2']);
+    assert.equal(state.incident!.summary, 'lb-node 20/50');
+    assert.equal(state.incident!.summaryRate, 0.4);
+    const resolved = stepLifecycle(run(steps.slice(0, -1), OPTS).state, healthy(), T0 + 150_000, OPTS).events[0]!;
+    assert.equal(historyEntry(resolved).summary, 'lb-node 20/50', 'the resolve alert tells the outage at its height');
+  });
+
+  it('lifecycle - a change takes the new finding\'s summary and rate, however low', () => {
+    const { state, events } = run([[0, diagnosis([reading(LB, 9, 9)])], [30, diagnosis([reading(LB, 9, 9)])], [60, diagnosis([reading(ROUTE, 1, 50, 'route 2%')])], [90, diagnosis([reading(ROUTE, 2, 50, 'route 4%')])]], OPTS);
+    assert.deepEqual(events, ['opened lb-node 203.0.113.7', 'changed routing ap-south']);
+    assert.equal(state.incident!.summary, 'route 4%');
+    assert.equal(state.incident!.summaryRate, 0.04);
   });
 
   it('lifecycle - a re-opened incident keeps its id and counts the re-open', () => {

@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MIGRATIONS, migrate, openDatabase, openStore } from '../../../collector/store/index.js';
 import { EMPTY_LIFECYCLE_STATE, historyEntry, stepLifecycle, type IncidentOptions, type LifecycleState } from '../../../collector/incidents/index.js';
-import type { Diagnosis } from '../../../collector/diagnosis/index.js';
+import type { Diagnosis, TargetFinding } from '../../../collector/diagnosis/index.js';
 import { TempDir, readDb } from '../../helpers/collector-store.js';
-import { healthy, lbNode, origin } from './diagnoses.js';
+import { diagnosis, healthy, lbNode, origin, reading } from './diagnoses.js';
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
 const OPTS: IncidentOptions = { confirmEvaluations: 2, resolveAfterMs: 10_000 };
@@ -68,7 +68,7 @@ describe('incident store', () => {
     }
   });
 
-  it('incident store - migration v6: an incident open at the upgrade has named its own finding, and only it', () => {
+  it('incident store - migrations v6 and v7: an incident open at the upgrade has named its own finding, and only it; its next reading sets its summary', () => {
     const path = dir.file('v5.db');
     const db = openDatabase(path);
     migrate(db, MIGRATIONS.filter((m) => m.version <= 5));
@@ -80,7 +80,17 @@ describe('incident store', () => {
     const store = openStore(path);
     try {
       assert.equal(store.schema.from, 5);
-      assert.deepEqual(store.getIncident('shop-1')?.named, [{ verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }] }]);
+      const upgraded = store.getIncident('shop-1')!;
+      assert.deepEqual(upgraded.named, [{ verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '203.0.113.7' }] }]);
+      assert.equal(upgraded.summaryRate, null, 'the rate of the summary a v5 collector wrote is not known');
+      // any reading of its finding replaces that summary, however few failures it counts
+      const faint = diagnosis([reading(d.findings[0] as TargetFinding, 1, 90, '502s from lb-node 203.0.113.7 (1% of its probes)')]);
+      const step = stepLifecycle({ incident: upgraded, pending: 0 }, faint, T0, OPTS);
+      assert.deepEqual(step.events, []);
+      store.recordIncident(step.state.incident!, []);
+      const after = store.getIncident('shop-1')!;
+      assert.equal(after.summary, '502s from lb-node 203.0.113.7 (1% of its probes)');
+      assert.equal(after.summaryRate, 1 / 90);
     } finally {
       store.close();
     }
