@@ -83,9 +83,11 @@ export function dnsTestCount(observations: readonly Observation[]): number {
 
 /** DNS patterns: single regions worse than the others (their resolvers), then what is left against the background (the zone). */
 export function locateDns(observations: readonly Observation[], budget: Budget, options: DiagnosisOptions): DnsLocated[] {
+  // Too few DNS failures to call anything (as good as always): skip tallying every probe by agent.
+  let dnsFailures = 0;
+  for (const o of observations) if (isDnsFailure(o)) dnsFailures++;
+  if (dnsFailures < options.minFailures) return [];
   const { regions, agents } = resolutions(observations);
-  const totalFailures = regions.reduce((s, r) => s + r.failures, 0);
-  if (totalFailures < options.minFailures) return [];
   const threshold = budget.alpha / Math.max(1, budget.tests);
   const view: GridView = {
     dimension: 'dns',
