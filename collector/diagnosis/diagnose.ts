@@ -17,7 +17,12 @@ interface Candidate {
 }
 
 function failedIds(l: Located): ReadonlySet<string> {
-  return new Set(l.cells.flatMap((c) => c.observations.filter((o) => !o.ok).map((o) => o.resultId)));
+  const ids = new Set<string>();
+  for (const c of l.cells) {
+    if (c.failures === 0) continue;
+    for (const o of c.observations) if (!o.ok) ids.add(o.resultId);
+  }
+  return ids;
 }
 
 /** Half the failures of the smaller set are in the other: the two patterns tell the same story. */
@@ -69,8 +74,16 @@ function findingKey(f: Finding): string {
   return `${f.verdict}\u0000${suspects.join('\u0000')}`;
 }
 
-function windowObservations(observations: readonly Observation[], w: WindowSpec): Observation[] {
-  return observations.filter((o) => o.atMs > w.fromMs && o.atMs <= w.toMs);
+/** Each window's observations, in one pass over them all. */
+function windowObservations(observations: readonly Observation[], windows: readonly WindowSpec[]): Observation[][] {
+  const out = windows.map((): Observation[] => []);
+  for (const o of observations) {
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      if (o.atMs > w.fromMs && o.atMs <= w.toMs) out[i]!.push(o);
+    }
+  }
+  return out;
 }
 
 /**
@@ -95,7 +108,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     { name: 'short', fromMs: input.nowMs - options.shortWindowMs, toMs: input.nowMs },
     { name: 'long', fromMs: input.nowMs - options.longWindowMs, toMs: input.nowMs },
   ];
-  const raw = windows.map((w) => windowObservations(input.observations, w));
+  const raw = windowObservations(input.observations, windows);
 
   const flagged = triageAgents(input.agents, raw, options);
   const longRaw = raw[raw.length - 1] ?? [];
@@ -127,7 +140,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     });
     for (const candidate of mergeDimensions(byDimension)) {
       const extras: Extras = { suspects: candidate.suspects, subScope: candidate.subScope };
-      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options, endpoint));
+      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options, endpoint, candidate.ids));
     }
     for (const d of locateDns(kept[i] ?? [], budget, options)) perWindow[i]?.push(dnsFinding(d, window, options, endpoint));
   }

@@ -1,7 +1,7 @@
 import { list, pct } from './format.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
-import { quantile, rate } from './stats.js';
+import { quantileOfSorted, rate, sortedNumbers } from './stats.js';
 import type { Located } from './classify.js';
 import type { DnsLocated } from './dns.js';
 import type { FlaggedAgent } from './agents.js';
@@ -46,10 +46,23 @@ export function compareFindings(a: Finding, b: Finding): number {
   return severity(b) - severity(a) || b.confidence - a.confidence || compareStrings(a.summary, b.summary);
 }
 
+/** "HTTP_STATUS <status>" per status, made once (failures are tallied by it, thousands per diagnosis). */
+const STATUS_KEYS = new Map<number, string>();
+
+function statusKey(status: number): string {
+  let key = STATUS_KEYS.get(status);
+  if (key === undefined) {
+    key = `HTTP_STATUS ${status}`;
+    // statuses are 3-digit codes; anything else is not worth keeping
+    if (Number.isInteger(status) && status >= 100 && status <= 999) STATUS_KEYS.set(status, key);
+  }
+  return key;
+}
+
 /** "HTTP_STATUS 502", "CONNECT_REFUSED", … */
 export function failureKey(o: Observation): string {
-  if (o.failure === 'HTTP_STATUS' && o.status !== null) return `HTTP_STATUS ${o.status}`;
-  return o.failure ?? (o.status !== null ? `HTTP_STATUS ${o.status}` : 'UNKNOWN');
+  if (o.failure === 'HTTP_STATUS' && o.status !== null) return statusKey(o.status);
+  return o.failure ?? (o.status !== null ? statusKey(o.status) : 'UNKNOWN');
 }
 
 function labelOf(key: string): string {
@@ -58,7 +71,7 @@ function labelOf(key: string): string {
 
 /** "502s", "CONNECT_TIMEOUT failures", "502s and CONNECT_RESET failures" (a second kind needs a quarter of them). */
 export function describeFailures(failures: readonly Observation[]): string {
-  const ranked = [...tally(failures.map(failureKey)).entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
+  const ranked = [...tally(failures, failureKey).entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
   const [first, second] = ranked;
   if (first === undefined) return 'failures';
   if (second !== undefined && second[1] * 4 >= failures.length) {
@@ -71,9 +84,12 @@ export function describeFailures(failures: readonly Observation[]): string {
   return labelOf(first[0]);
 }
 
-function tally(keys: readonly string[]): Map<string, number> {
+function tally<T>(items: readonly T[], keyOf: (item: T) => string | null): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return counts;
 }
 
@@ -83,11 +99,23 @@ function sortedRecord(counts: Map<string, number>): Record<string, number> {
   return out;
 }
 
+/** Newest first; on the same millisecond, by result id. */
+function newestFirst(a: Observation, b: Observation): number {
+  return b.atMs - a.atMs || compareStrings(a.resultId, b.resultId);
+}
+
 /** The newest failures first: they are the ones still in the origin's logs. */
 export function samplesOf(failures: readonly Observation[], max: number): Sample[] {
-  return [...failures]
-    .sort((a, b) => b.atMs - a.atMs || compareStrings(a.resultId, b.resultId))
-    .slice(0, max)
+  // the `max` newest, kept sorted while scanning: no sort of thousands of failures for a handful
+  const newest: Observation[] = [];
+  for (const o of failures) {
+    if (newest.length >= max && (max <= 0 || newestFirst(o, newest[newest.length - 1]!) >= 0)) continue;
+    let i = newest.length;
+    while (i > 0 && newestFirst(o, newest[i - 1]!) < 0) i--;
+    newest.splice(i, 0, o);
+    if (newest.length > max) newest.pop();
+  }
+  return newest
     .map((o) => ({
       resultId: o.resultId,
       at: new Date(o.atMs).toISOString(),
@@ -117,16 +145,18 @@ function targetEvidence(
   failures: readonly Observation[],
   options: DiagnosisOptions,
 ): TargetEvidence {
-  const firstBytes = failures.map((o) => o.firstByteMs).filter((t): t is number => t !== null);
+  const firstBytes: number[] = [];
+  for (const o of failures) if (o.firstByteMs !== null) firstBytes.push(o.firstByteMs);
+  const sorted = sortedNumbers(firstBytes);
   return {
     window: window.name,
     from: new Date(window.fromMs).toISOString(),
     to: new Date(window.toMs).toISOString(),
     test,
     grid,
-    codes: sortedRecord(tally(failures.map(failureKey))),
-    provenance: sortedRecord(tally(failures.flatMap((o) => (o.provenance === null ? [] : [o.provenance])))),
-    firstByteMs: firstBytes.length === 0 ? null : { median: Math.round(quantile(firstBytes, 0.5)), p90: Math.round(quantile(firstBytes, 0.9)) },
+    codes: sortedRecord(tally(failures, failureKey)),
+    provenance: sortedRecord(tally(failures, (o) => o.provenance)),
+    firstByteMs: sorted.length === 0 ? null : { median: Math.round(quantileOfSorted(sorted, 0.5)), p90: Math.round(quantileOfSorted(sorted, 0.9)) },
     samples: samplesOf(failures, options.maxSamples),
   };
 }
@@ -157,17 +187,37 @@ export interface Extras {
   readonly subScope: Suspect | null;
 }
 
-/** Words, suspects, hints and evidence for a pattern found on a serving grid. */
-export function gridFinding(located: Located, extras: Extras, window: WindowSpec, options: DiagnosisOptions, endpoint: Endpoint | null): Built<TargetFinding> {
+/**
+ * Words, suspects, hints and evidence for a pattern found on a serving grid. `failureIds`: the result
+ * ids of the cells' failures, when the caller has them already.
+ */
+export function gridFinding(
+  located: Located,
+  extras: Extras,
+  window: WindowSpec,
+  options: DiagnosisOptions,
+  endpoint: Endpoint | null,
+  failureIds?: ReadonlySet<string>,
+): Built<TargetFinding> {
   const { grid, test, cells } = located;
   const dim = grid.dimension;
   const node = (v: string): string => (dim === 'ip' ? v : `${dim}=${v}`);
-  const failures = cells.flatMap((c) => c.observations.filter((o) => !o.ok)).sort((a, b) => a.atMs - b.atMs);
-  const observations = cells.flatMap((c) => c.observations);
+  const failures: Observation[] = [];
+  const observations: Observation[] = [];
+  const ipSet = new Set<string>();
+  for (const c of cells) {
+    for (const o of c.observations) {
+      observations.push(o);
+      if (!o.ok) failures.push(o);
+      if (o.ip !== '') ipSet.add(o.ip);
+    }
+  }
+  failures.sort((a, b) => a.atMs - b.atMs);
   const label = describeFailures(failures);
-  const certFailures = failures.filter((o) => o.failure !== null && TLS_CERT_CODES.has(o.failure)).length;
+  let certFailures = 0;
+  for (const o of failures) if (o.failure !== null && TLS_CERT_CODES.has(o.failure)) certFailures++;
   const tls = failures.length > 0 && certFailures >= options.dominantFraction * failures.length;
-  const ips = [...new Set(observations.map((o) => o.ip).filter((ip) => ip !== ''))].sort();
+  const ips = [...ipSet].sort();
   const inRate = rate(test.inside);
   // "The other nodes" as they are on their own, not as they were while another pattern still sat among them.
   const comparison = located.kind === 'column' || located.kind === 'row' ? located.cleanOutside ?? test.outside : test.outside;
@@ -335,7 +385,7 @@ export function gridFinding(located: Located, extras: Extras, window: WindowSpec
       evidence: targetEvidence(window, test, gridView(grid), failures, options),
     },
     hints,
-    failureIds: new Set(failures.map((o) => o.resultId)),
+    failureIds: failureIds ?? new Set(failures.map((o) => o.resultId)),
   };
 }
 

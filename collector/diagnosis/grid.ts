@@ -27,6 +27,8 @@ export interface Grid {
   readonly rows: readonly string[];
   readonly columns: readonly string[];
   readonly cells: ReadonlyMap<string, Cell>;
+  /** Per (region, agent), the probes in the cells, sorted (the evidence's agent rows). */
+  readonly agents: readonly AgentCounts[];
 }
 
 /** Code-unit order: stable whatever the locale. */
@@ -47,11 +49,11 @@ export const MAX_IDENTITY_VALUES = 128;
 /** `ip`, then every identity rule name seen in the observations (at most MAX_IDENTITY_VALUES values), sorted. */
 export function servingDimensions(observations: readonly Observation[]): string[] {
   const values = new Map<string, Set<string>>();
-  let previous: Observation['identity'] | undefined;
+  // observations from the store share identity objects (one per distinct identity): each is read once
+  const seenIdentities = new Set<Observation['identity']>();
   for (const o of observations) {
-    // observations from the store share identity objects: an identity just counted adds nothing
-    if (o.identity === previous) continue;
-    previous = o.identity;
+    if (seenIdentities.has(o.identity)) continue;
+    seenIdentities.add(o.identity);
     for (const name in o.identity) {
       if (!Object.hasOwn(o.identity, name) || RESERVED_DIMENSIONS.has(name)) continue;
       const value = o.identity[name]!;
@@ -74,28 +76,67 @@ export function servingValue(o: Observation, dimension: string): string | undefi
   return value === undefined || value === '' ? undefined : value;
 }
 
+interface Bucket {
+  readonly key: string;
+  readonly row: string;
+  readonly column: string;
+  readonly observations: Observation[];
+  failures: number;
+}
+
+interface AgentEntry {
+  readonly key: string;
+  readonly region: string;
+  readonly agent: string;
+  failures: number;
+  probes: number;
+}
+
+/** One region's part of a grid being built: its cells by column, and its agents' counts. */
+interface RowState {
+  readonly columns: Map<string, Bucket>;
+  readonly agents: Map<string, AgentEntry>;
+  /** The agent of the row's last observation: a region has one or few agents, so this is nearly always it. */
+  last: AgentEntry | null;
+}
+
 /** The region × node grid along `dimension` (DNS failures and results without a value left out). */
 export function buildGrid(observations: readonly Observation[], dimension: string): Grid {
   // region → column → bucket: no key string per observation (this loop runs over every probe)
-  const byRow = new Map<string, Map<string, { key: string; row: string; column: string; observations: Observation[]; failures: number }>>();
-  const buckets: { key: string; row: string; column: string; observations: Observation[]; failures: number }[] = [];
+  const byRow = new Map<string, RowState>();
+  const buckets: Bucket[] = [];
+  const agentEntries: AgentEntry[] = [];
   for (const o of observations) {
     if (isDnsFailure(o)) continue;
     const column = servingValue(o, dimension);
     if (column === undefined) continue;
     let row = byRow.get(o.region);
     if (row === undefined) {
-      row = new Map();
+      row = { columns: new Map(), agents: new Map(), last: null };
       byRow.set(o.region, row);
     }
-    let bucket = row.get(column);
+    let bucket = row.columns.get(column);
     if (bucket === undefined) {
       bucket = { key: cellKey(o.region, column), row: o.region, column, observations: [], failures: 0 };
-      row.set(column, bucket);
+      row.columns.set(column, bucket);
       buckets.push(bucket);
     }
     bucket.observations.push(o);
-    if (!o.ok) bucket.failures++;
+    let agent = row.last;
+    if (agent === null || agent.agent !== o.agent) {
+      agent = row.agents.get(o.agent) ?? null;
+      if (agent === null) {
+        agent = { key: `${o.region}/${o.agent}`, region: o.region, agent: o.agent, failures: 0, probes: 0 };
+        row.agents.set(o.agent, agent);
+        agentEntries.push(agent);
+      }
+      row.last = agent;
+    }
+    agent.probes++;
+    if (!o.ok) {
+      bucket.failures++;
+      agent.failures++;
+    }
   }
   buckets.sort((a, b) => compareStrings(a.key, b.key));
   const cells = new Map<string, Cell>();
@@ -106,40 +147,10 @@ export function buildGrid(observations: readonly Observation[], dimension: strin
     columns.add(b.column);
     cells.set(b.key, { row: b.row, column: b.column, observations: b.observations, failures: b.failures, probes: b.observations.length });
   }
-  return { dimension, rows: [...rows].sort(), columns: [...columns].sort(), cells };
-}
-
-/** Counts per (region, agent) over some observations, sorted. */
-export function agentCounts(observations: Iterable<Observation>): AgentCounts[] {
-  return countAgents([Array.isArray(observations) ? (observations as readonly Observation[]) : [...observations]]);
-}
-
-/** `agentCounts` over several lists at once, without joining them. */
-function countAgents(lists: Iterable<readonly Observation[]>): AgentCounts[] {
-  type Entry = { key: string; region: string; agent: string; failures: number; probes: number };
-  // region → agent → counts: no key string per observation (this runs over every probe)
-  const byRegion = new Map<string, Map<string, Entry>>();
-  const entries: Entry[] = [];
-  for (const list of lists) {
-    for (const o of list) {
-      let agents = byRegion.get(o.region);
-      if (agents === undefined) {
-        agents = new Map();
-        byRegion.set(o.region, agents);
-      }
-      let entry = agents.get(o.agent);
-      if (entry === undefined) {
-        entry = { key: `${o.region}/${o.agent}`, region: o.region, agent: o.agent, failures: 0, probes: 0 };
-        agents.set(o.agent, entry);
-        entries.push(entry);
-      }
-      entry.probes++;
-      if (!o.ok) entry.failures++;
-    }
-  }
-  return entries
+  const agents = agentEntries
     .sort((a, b) => compareStrings(a.key, b.key))
     .map((e) => ({ region: e.region, agent: e.agent, failures: e.failures, probes: e.probes }));
+  return { dimension, rows: [...rows].sort(), columns: [...columns].sort(), cells, agents };
 }
 
 /** The grid as the JSON evidence shows it: a full rows × columns matrix of counts plus agent rows. */
@@ -150,8 +161,7 @@ export function gridView(grid: Grid): GridView {
       return { failures: cell?.failures ?? 0, probes: cell?.probes ?? 0 };
     }),
   );
-  const agents = countAgents([...grid.cells.values()].map((c) => c.observations));
-  return { dimension: grid.dimension, rows: grid.rows, columns: grid.columns, cells, agents };
+  return { dimension: grid.dimension, rows: grid.rows, columns: grid.columns, cells, agents: grid.agents };
 }
 
 /** Columns that `row` has probes on, among some cells. */

@@ -1,6 +1,6 @@
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
 import { isoMinute, list, ms, seconds } from './format.js';
-import { median } from './stats.js';
+import { median, quantileOfSorted } from './stats.js';
 import type { DiagnosisOptions, Observation } from './types.js';
 
 /** Where a finding points, in the words its hints use. */
@@ -226,31 +226,54 @@ export function minuteOfHourHint(scope: HintScope, options: DiagnosisOptions): s
   );
 }
 
+/**
+ * The times a probe is "before a failure" (one is due within `lookbackMs` after it): the union of
+ * [f − lookbackMs, f) over the failure times f, as sorted disjoint intervals — few, however many
+ * failures, since close failures' intervals merge.
+ */
+function dueIntervals(failures: readonly Observation[], lookbackMs: number): { starts: Float64Array; ends: Float64Array } {
+  const times = new Float64Array(failures.length);
+  for (let i = 0; i < times.length; i++) times[i] = failures[i]!.atMs;
+  times.sort();
+  const starts = new Float64Array(times.length);
+  const ends = new Float64Array(times.length);
+  let n = 0;
+  for (const f of times) {
+    if (n > 0 && f - lookbackMs <= ends[n - 1]!) ends[n - 1] = f;
+    else {
+      starts[n] = f - lookbackMs;
+      ends[n++] = f;
+    }
+  }
+  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
+}
+
 /** Successful probes got slower in the minutes before failures: something is running out. */
 export function risingLatencyHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
   if (scope.failures.length === 0) return undefined;
-  const failureTimes = scope.failures.map((o) => o.atMs).sort((a, b) => a - b);
-  const latencyOf = (o: Observation): number | null => o.firstByteMs ?? o.totalMs ?? null;
-  const before: number[] = [];
-  const otherwise: number[] = [];
+  const { starts, ends } = dueIntervals(scope.failures, options.latencyLookbackMs);
+  // the successful probes' latencies, split: a failure due within the lookback after them, or not
+  const before = new Float64Array(scope.observations.length);
+  const otherwise = new Float64Array(scope.observations.length);
+  let nBefore = 0;
+  let nOtherwise = 0;
   for (const o of scope.observations) {
-    const latency = latencyOf(o);
+    const latency = o.firstByteMs ?? o.totalMs ?? null;
     if (!o.ok || latency === null) continue;
-    // Is a failure due within the lookback after this probe?
+    // the last interval starting at or before this probe: is the probe inside it?
     let lo = 0;
-    let hi = failureTimes.length;
+    let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((failureTimes[mid] ?? 0) <= o.atMs) lo = mid + 1;
+      if (starts[mid]! <= o.atMs) lo = mid + 1;
       else hi = mid;
     }
-    const next = failureTimes[lo];
-    if (next !== undefined && next - o.atMs <= options.latencyLookbackMs) before.push(latency);
-    else otherwise.push(latency);
+    if (lo > 0 && o.atMs < ends[lo - 1]!) before[nBefore++] = latency;
+    else otherwise[nOtherwise++] = latency;
   }
-  if (before.length < 5 || otherwise.length < 5) return undefined;
-  const a = median(otherwise);
-  const b = median(before);
+  if (nBefore < 5 || nOtherwise < 5) return undefined;
+  const a = quantileOfSorted(otherwise.subarray(0, nOtherwise).sort(), 0.5);
+  const b = quantileOfSorted(before.subarray(0, nBefore).sort(), 0.5);
   // A few milliseconds of jitter on a fast endpoint is no trend.
   if (!(b >= options.latencyRiseRatio * a && b - a >= 50)) return undefined;
   return (

@@ -18,6 +18,40 @@ test('buildGrid - regions x IPs, DNS failures left out', () => {
   assert.deepEqual(view.agents.map((a) => a.agent), ['eu-west-1', 'us-east-1']);
 });
 
+test('buildGrid - agent rows count exactly the probes in the cells: DNS failures and probes without a value left out', () => {
+  const obs = generate({
+    seed: 3, regions: 2, ips: 2, agentsPerRegion: 3, durationMs: HOUR / 6, faults: [onNode('203.0.113.11', 0.3)],
+    dns: [dnsFault((c) => c.region === 'eu-west', 0.3, 'DNS_SERVFAIL')],
+    // one agent's probes carry no x-served-by: they are in the ip grid, not in the x-served-by grid
+    identity: (c) => (c.agent.endsWith('-3') ? {} : { 'x-served-by': `lb-${c.ip.slice(-1)}` }),
+  });
+  // the agents take turns within a region: the grid's count must follow every switch
+  const shuffled = [...obs].sort((a, b) => a.resultId.split('').reverse().join('').localeCompare(b.resultId.split('').reverse().join('')));
+  for (const dimension of ['ip', 'x-served-by']) {
+    const grid = buildGrid(shuffled, dimension);
+    const expected = new Map<string, { failures: number; probes: number }>();
+    for (const cell of grid.cells.values()) {
+      for (const o of cell.observations) {
+        const t = expected.get(`${o.region}/${o.agent}`) ?? { failures: 0, probes: 0 };
+        t.probes++;
+        if (!o.ok) t.failures++;
+        expected.set(`${o.region}/${o.agent}`, t);
+      }
+    }
+    const view = gridView(grid);
+    assert.deepEqual(
+      view.agents.map((a) => [`${a.region}/${a.agent}`, a.failures, a.probes]),
+      [...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, t]) => [k, t.failures, t.probes]),
+      dimension,
+    );
+    assert.equal(view.agents.length, dimension === 'ip' ? 6 : 4);
+    assert.ok(view.agents.some((a) => a.failures > 0));
+    const inCells = [...grid.cells.values()].reduce((n, c) => n + c.probes, 0);
+    assert.equal(view.agents.reduce((n, a) => n + a.probes, 0), inCells);
+    assert.ok(inCells < obs.length, 'some probes are left out of the grid');
+  }
+});
+
 test('servingDimensions - ip first, identity names sorted, reserved names skipped', () => {
   const obs = generate({ seed: 2, regions: 1, ips: 1, durationMs: HOUR / 60, identity: () => ({ pop: 'FRA', 'x-served-by': 'lb-1', region: 'x' }) });
   assert.deepEqual(servingDimensions(obs), ['ip', 'pop', 'x-served-by']);

@@ -115,6 +115,26 @@ test('risingLatencyHint - flat latency says nothing', () => {
   assert.equal(risingLatencyHint(scope(failures, [...oks, ...failures]), options), undefined);
 });
 
+test('risingLatencyHint - a probe is "before a failure" when one is due within the lookback after it, to the millisecond', () => {
+  const lookback = options.latencyLookbackMs;
+  const ok = (atMs: number, firstByteMs: number): Observation => obs({ atMs, ok: true, failure: null, status: 200, provenance: null, firstByteMs });
+  // two failures close enough that their lookbacks overlap, and a third on its own
+  const f1 = NOW - 10 * lookback;
+  const f2 = f1 + lookback / 2;
+  const f3 = NOW - lookback;
+  const failures = [obs({ atMs: f1 }), obs({ atMs: f2 }), obs({ atMs: f3 })];
+  const slow = 500;
+  const fast = 100;
+  const before = [f1 - lookback, f1 - lookback, f1 + 1, f2 - 1, f3 - lookback, f3 - 1].map((t) => ok(t, slow));
+  // at a failure's own time nothing is due after it; just outside a lookback neither
+  const otherwise = [f2, f2, f3, f1 - lookback - 1, f3 - lookback - 1, f2 + 1].map((t) => ok(t, fast));
+  const hint = risingLatencyHint(scope(failures, [...otherwise, ...before, ...failures]), options);
+  assert.match(hint ?? '', /rose from a median 100 ms to 500 ms/);
+  // one millisecond later, the probes at the lookbacks' starts are no longer before a failure: 4 slow ones left, too few
+  const shifted = before.map((o) => (o.atMs === f1 - lookback || o.atMs === f3 - lookback ? { ...o, atMs: o.atMs - 1 } : o));
+  assert.equal(risingLatencyHint(scope(failures, [...otherwise, ...shifted, ...failures]), options), undefined);
+});
+
 test('codeHints - a code behind a quarter of the failures gets its hint, worded for the scope', () => {
   const failures = [obs({ failure: 'CONNECT_REFUSED', status: null }), obs({ failure: 'CONNECT_REFUSED', status: null }), obs({}), obs({}), obs({}), obs({})];
   // HTTP_STATUS has its own, pattern hints; CONNECT_REFUSED is 2 of 6.

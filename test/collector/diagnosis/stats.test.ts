@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  binomialUpper, fisherGreater, fisherLess, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile,
+  binomialUpper, fisherGreater, fisherLess, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile, quantileOfSorted, sortedNumbers,
 } from '../../../collector/diagnosis/stats.js';
 
 function close(actual: number, expected: number, relative = 1e-9): void {
@@ -76,4 +76,14 @@ test('quantile - interpolates and handles empty input', () => {
   assert.equal(median([1, 2, 3, 4]), 2.5);
   assert.equal(quantile([10, 20, 30, 40, 50], 0.9), 46);
   assert.ok(Number.isNaN(median([])));
+});
+
+test('sortedNumbers - numeric order (Array#sort without a comparator would put 100 before 9)', () => {
+  assert.deepEqual([...sortedNumbers([10, 9, 100, 0.5, -3])], [-3, 0.5, 9, 10, 100]);
+  const values = [250, 31, 1_000, 75, 9, 4_096];
+  const sorted = sortedNumbers(values);
+  for (const q of [0, 0.1, 0.5, 0.9, 1]) assert.equal(quantileOfSorted(sorted, q), quantile(values, q));
+  assert.equal(quantile(values, 0.5), 162.5);
+  assert.deepEqual(values, [250, 31, 1_000, 75, 9, 4_096], 'the input is left as it was');
+  assert.ok(Number.isNaN(quantileOfSorted(sortedNumbers([]), 0.5)));
 });
