@@ -189,7 +189,7 @@ export interface Extras {
 
 /**
  * Words, suspects, hints and evidence for a pattern found on a serving grid. `failureIds`: the result
- * ids of the cells' failures, when the caller has them already.
+ * ids of the cells' failures (merging the dimensions collected them already).
  */
 export function gridFinding(
   located: Located,
@@ -197,7 +197,7 @@ export function gridFinding(
   window: WindowSpec,
   options: DiagnosisOptions,
   endpoint: Endpoint | null,
-  failureIds?: ReadonlySet<string>,
+  failureIds: ReadonlySet<string>,
 ): Built<TargetFinding> {
   const { grid, test, cells } = located;
   const dim = grid.dimension;
@@ -385,7 +385,7 @@ export function gridFinding(
       evidence: targetEvidence(window, test, gridView(grid), failures, options),
     },
     hints,
-    failureIds: failureIds ?? new Set(failures.map((o) => o.resultId)),
+    failureIds,
   };
 }
 
