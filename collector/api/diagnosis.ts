@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../../proto/index.js';
-import { buildGrid, gridView, servingDimensions } from '../diagnosis/index.js';
+import { buildGrids, gridView, servingDimensions } from '../diagnosis/index.js';
 import { evaluateTarget } from '../evaluate.js';
 import { badRequest, notFound } from './errors.js';
 import { defineRoute, type Route } from './route.js';
@@ -38,7 +38,7 @@ export function diagnosisRoutes(ctx: ApiContext): Route[] {
         const now = ctx.now();
         const fromMs = now - longWindowMs;
         const observations = ctx.store.observations(params.id, fromMs, now + 1);
-        const grids = servingDimensions(observations).map((d) => gridView(buildGrid(observations, d)));
+        const grids = buildGrids(observations, servingDimensions(observations)).map(gridView);
         return { target: params.id, window: { from: new Date(fromMs).toISOString(), to: new Date(now).toISOString() }, grids };
       },
     }),

@@ -17,24 +17,28 @@ export function agentKey(region: string, agent: string): string {
   return `${region}/${agent}`;
 }
 
-function tallyOf(observations: readonly Observation[]): Tally {
-  return { failures: observations.filter((o) => !o.ok).length, probes: observations.length };
+/** A tally being counted. */
+interface Counting {
+  failures: number;
+  probes: number;
 }
 
-function byRegionAgent(observations: readonly Observation[]): Map<string, Map<string, Observation[]>> {
-  const regions = new Map<string, Map<string, Observation[]>>();
+/** Per region, per agent: its failures and probes (counted, not gathered: this runs over every probe). */
+function tallyByRegionAgent(observations: readonly Observation[]): Map<string, Map<string, Counting>> {
+  const regions = new Map<string, Map<string, Counting>>();
   for (const o of observations) {
     let agents = regions.get(o.region);
     if (agents === undefined) {
       agents = new Map();
       regions.set(o.region, agents);
     }
-    let list = agents.get(o.agent);
-    if (list === undefined) {
-      list = [];
-      agents.set(o.agent, list);
+    let t = agents.get(o.agent);
+    if (t === undefined) {
+      t = { failures: 0, probes: 0 };
+      agents.set(o.agent, t);
     }
-    list.push(o);
+    t.probes++;
+    if (!o.ok) t.failures++;
   }
   return regions;
 }
@@ -55,7 +59,7 @@ export function triageAgents(
 ): Map<string, FlaggedAgent> {
   const comparable = health.filter((h) => h.otherTargets !== undefined && h.peersOtherTargets !== undefined);
   let tests = comparable.length;
-  const grouped = windows.map(byRegionAgent);
+  const grouped = windows.map(tallyByRegionAgent);
   for (const regions of grouped) for (const agents of regions.values()) if (agents.size >= 2) tests += agents.size;
   const threshold = options.alpha / Math.max(1, tests);
 
@@ -116,8 +120,8 @@ export function triageAgents(
       const candidates = [...agents.keys()].filter((a) => !flagged.has(agentKey(region, a))).sort();
       if (candidates.length < 2) continue;
       for (const agent of candidates) {
-        const inside = tallyOf(agents.get(agent) ?? []);
-        const outside = addTallies(candidates.filter((a) => a !== agent).map((a) => tallyOf(agents.get(a) ?? [])));
+        const inside: Tally = agents.get(agent) ?? { failures: 0, probes: 0 };
+        const outside = addTallies(candidates.filter((a) => a !== agent).map((a): Tally => agents.get(a) ?? { failures: 0, probes: 0 }));
         const p = fisherGreater(inside, outside);
         if (elevated(inside, outside, p)) {
           flag(

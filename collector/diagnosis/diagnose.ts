@@ -2,34 +2,39 @@ import { agentKey, triageAgents } from './agents.js';
 import { explainedBy, gridTestCount, locate, type Budget, type Explained, type Located } from './classify.js';
 import { dnsTestCount, locateDns } from './dns.js';
 import { agentFinding, compareFindings, dnsFinding, gridFinding, type Built, type Extras, type WindowSpec } from './findings.js';
-import { buildGrid, compareStrings, servingDimensions, type Grid } from './grid.js';
+import { buildGrids, compareStrings, servingDimensions, type Grid } from './grid.js';
 import { compareHints, endpointOf } from './hints.js';
 import { resolveOptions } from './options.js';
+import { forgetTails } from './stats.js';
 import type { DiagnoseInput, Diagnosis, DiagnosisOptions, Finding, Observation, Suspect } from './types.js';
 
 const INCONCLUSIVE_KINDS: ReadonlySet<Located['kind']> = new Set(['unpinned-cell', 'block', 'one-row', 'scattered']);
 
 interface Candidate {
   located: Located;
-  ids: ReadonlySet<string>;
+  failures: ReadonlySet<Observation>;
   suspects: Suspect[];
   subScope: Suspect | null;
 }
 
-function failedIds(l: Located): ReadonlySet<string> {
-  const ids = new Set<string>();
+/**
+ * The pattern's failures, each once (a cell holds an observation once, and cells do not overlap): the
+ * same objects in every window and grid of one diagnosis, so sets of them compare by identity.
+ */
+function failuresOf(l: Located): Observation[] {
+  const failures: Observation[] = [];
   for (const c of l.cells) {
     if (c.failures === 0) continue;
-    for (const o of c.observations) if (!o.ok) ids.add(o.resultId);
+    for (const o of c.observations) if (!o.ok) failures.push(o);
   }
-  return ids;
+  return failures;
 }
 
 /** Half the failures of the smaller set are in the other: the two patterns tell the same story. */
-function sameStory(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+function sameStory(known: ReadonlySet<Observation>, other: Iterable<Observation>, otherSize: number): boolean {
   let shared = 0;
-  for (const id of a) if (b.has(id)) shared++;
-  return shared > 0 && shared >= 0.5 * Math.min(a.size, b.size);
+  for (const o of other) if (known.has(o)) shared++;
+  return shared > 0 && shared >= 0.5 * Math.min(known.size, otherSize);
 }
 
 /**
@@ -42,10 +47,10 @@ function sameStory(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 function mergeDimensions(byDimension: readonly Located[][]): Candidate[] {
   const merged: Candidate[] = [];
   for (const located of byDimension.flat()) {
-    const ids = failedIds(located);
-    const match = merged.find((c) => sameStory(c.ids, ids));
+    const failures = failuresOf(located);
+    const match = merged.find((c) => sameStory(c.failures, failures, failures.length));
     if (match === undefined) {
-      merged.push({ located, ids, suspects: [], subScope: null });
+      merged.push({ located, failures: new Set(failures), suspects: [], subScope: null });
       continue;
     }
     const value = located.columns[0];
@@ -56,7 +61,7 @@ function mergeDimensions(byDimension: readonly Located[][]): Candidate[] {
         match.subScope = { dimension: located.grid.dimension, value };
       } else {
         match.located = located;
-        match.ids = ids;
+        match.failures = new Set(failures);
         match.subScope = null;
       }
       continue;
@@ -104,6 +109,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const options: DiagnosisOptions = resolveOptions(input.options ?? {});
   const endpoint = input.probe === undefined ? null : endpointOf(input.probe);
   if (!Number.isFinite(input.nowMs)) throw new RangeError(`diagnose needs a finite nowMs, got ${input.nowMs}`);
+  forgetTails();
   const windows: WindowSpec[] = [
     { name: 'short', fromMs: input.nowMs - options.shortWindowMs, toMs: input.nowMs },
     { name: 'long', fromMs: input.nowMs - options.longWindowMs, toMs: input.nowMs },
@@ -119,7 +125,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   }
 
   const kept = flagged.size === 0 ? raw : raw.map((obs) => obs.filter((o) => !flagged.has(agentKey(o.region, o.agent))));
-  const grids: Grid[][] = kept.map((obs) => servingDimensions(obs).map((d) => buildGrid(obs, d)).filter((g) => g.cells.size > 0));
+  const grids: Grid[][] = kept.map((obs) => buildGrids(obs, servingDimensions(obs)).filter((g) => g.cells.size > 0));
   let tests = 0;
   kept.forEach((obs, i) => {
     tests += dnsTestCount(obs);
@@ -140,7 +146,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     });
     for (const candidate of mergeDimensions(byDimension)) {
       const extras: Extras = { suspects: candidate.suspects, subScope: candidate.subScope };
-      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options, endpoint, candidate.ids));
+      perWindow[i]?.push(gridFinding(candidate.located, extras, window, options, endpoint, candidate.failures));
     }
     for (const d of locateDns(kept[i] ?? [], budget, options)) perWindow[i]?.push(dnsFinding(d, window, options, endpoint));
   }
@@ -153,7 +159,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const unique: Built[] = [];
   for (const b of built) {
     const i = unique.findIndex(
-      (k) => k.finding.verdict === b.finding.verdict && (findingKey(k.finding) === findingKey(b.finding) || sameStory(k.failureIds, b.failureIds)),
+      (k) => k.finding.verdict === b.finding.verdict && (findingKey(k.finding) === findingKey(b.finding) || sameStory(k.failures, b.failures, b.failures.size)),
     );
     const previous = unique[i];
     if (previous === undefined) {
@@ -164,7 +170,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     const [keep, drop] = specificity > 0 || (specificity === 0 && b.finding.confidence > previous.finding.confidence) ? [b, previous] : [previous, b];
     const kinds = new Set(keep.hints.map((h) => h.kind));
     const hints = [...keep.hints, ...drop.hints.filter((h) => !kinds.has(h.kind))].sort(compareHints);
-    unique[i] = { finding: { ...keep.finding, hints: hints.map((h) => h.text) }, hints, failureIds: keep.failureIds };
+    unique[i] = { finding: { ...keep.finding, hints: hints.map((h) => h.text) }, hints, failures: keep.failures };
   }
   const sorted = unique.map((b) => b.finding).sort(compareFindings);
   return {

@@ -175,8 +175,8 @@ function dedupeSuspects(suspects: readonly Suspect[]): Suspect[] {
 export interface Built<F extends Finding = Finding> {
   readonly finding: F;
   readonly hints: readonly Hint[];
-  /** Result ids of the failures the finding explains (to recognise the same story in the other window). */
-  readonly failureIds: ReadonlySet<string>;
+  /** The failures the finding explains (to recognise the same story in the other window). */
+  readonly failures: ReadonlySet<Observation>;
 }
 
 /** What merging the other serving dimensions added to a grid pattern. */
@@ -188,8 +188,8 @@ export interface Extras {
 }
 
 /**
- * Words, suspects, hints and evidence for a pattern found on a serving grid. `failureIds`: the result
- * ids of the cells' failures (merging the dimensions collected them already).
+ * Words, suspects, hints and evidence for a pattern found on a serving grid. `cellFailures`: the
+ * cells' failures (merging the dimensions collected them already).
  */
 export function gridFinding(
   located: Located,
@@ -197,7 +197,7 @@ export function gridFinding(
   window: WindowSpec,
   options: DiagnosisOptions,
   endpoint: Endpoint | null,
-  failureIds: ReadonlySet<string>,
+  cellFailures: ReadonlySet<Observation>,
 ): Built<TargetFinding> {
   const { grid, test, cells } = located;
   const dim = grid.dimension;
@@ -385,7 +385,7 @@ export function gridFinding(
       evidence: targetEvidence(window, test, gridView(grid), failures, options),
     },
     hints,
-    failureIds,
+    failures: cellFailures,
   };
 }
 
@@ -436,7 +436,7 @@ export function dnsFinding(located: DnsLocated, window: WindowSpec, options: Dia
       evidence: targetEvidence(window, test, view, failures, options),
     },
     hints,
-    failureIds: new Set(failures.map((o) => o.resultId)),
+    failures: new Set(failures),
   };
 }
 
@@ -469,5 +469,5 @@ export function agentFinding(flag: FlaggedAgent, own: readonly Observation[], op
       samples: samplesOf(failures, options.maxSamples),
     },
   };
-  return { finding, hints, failureIds: new Set(failures.map((o) => o.resultId)) };
+  return { finding, hints, failures: new Set(failures) };
 }

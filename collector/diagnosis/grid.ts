@@ -92,7 +92,7 @@ interface AgentEntry {
   probes: number;
 }
 
-/** One region's part of a grid being built: its cells by column, and its agents' counts. */
+/** One region's part of one grid being built: its cells by column, and its agents' counts. */
 interface RowState {
   readonly columns: Map<string, Bucket>;
   readonly agents: Map<string, AgentEntry>;
@@ -100,45 +100,63 @@ interface RowState {
   last: AgentEntry | null;
 }
 
-/** The region × node grid along `dimension` (DNS failures and results without a value left out). */
-export function buildGrid(observations: readonly Observation[], dimension: string): Grid {
-  // region → column → bucket: no key string per observation (this loop runs over every probe)
-  const byRow = new Map<string, RowState>();
-  const buckets: Bucket[] = [];
-  const agentEntries: AgentEntry[] = [];
+/** One grid being built. */
+interface GridState {
+  readonly dimension: string;
+  readonly buckets: Bucket[];
+  readonly agents: AgentEntry[];
+}
+
+/**
+ * The region × node grid along each of `dimensions` (DNS failures and results without a value left
+ * out), in one pass over the observations: each is checked and found its region once for every grid.
+ */
+export function buildGrids(observations: readonly Observation[], dimensions: readonly string[]): Grid[] {
+  // region → per dimension → column → bucket: no key string per observation (this loop runs over every probe)
+  const byRow = new Map<string, RowState[]>();
+  const grids: GridState[] = dimensions.map((dimension) => ({ dimension, buckets: [], agents: [] }));
+  const n = grids.length;
   for (const o of observations) {
     if (isDnsFailure(o)) continue;
-    const column = servingValue(o, dimension);
-    if (column === undefined) continue;
-    let row = byRow.get(o.region);
-    if (row === undefined) {
-      row = { columns: new Map(), agents: new Map(), last: null };
-      byRow.set(o.region, row);
+    let rows = byRow.get(o.region);
+    if (rows === undefined) {
+      rows = grids.map(() => ({ columns: new Map(), agents: new Map(), last: null }));
+      byRow.set(o.region, rows);
     }
-    let bucket = row.columns.get(column);
-    if (bucket === undefined) {
-      bucket = { key: cellKey(o.region, column), row: o.region, column, observations: [], failures: 0 };
-      row.columns.set(column, bucket);
-      buckets.push(bucket);
-    }
-    bucket.observations.push(o);
-    let agent = row.last;
-    if (agent === null || agent.agent !== o.agent) {
-      agent = row.agents.get(o.agent) ?? null;
-      if (agent === null) {
-        agent = { key: `${o.region}/${o.agent}`, region: o.region, agent: o.agent, failures: 0, probes: 0 };
-        row.agents.set(o.agent, agent);
-        agentEntries.push(agent);
+    for (let d = 0; d < n; d++) {
+      const grid = grids[d]!;
+      const column = servingValue(o, grid.dimension);
+      if (column === undefined) continue;
+      const row = rows[d]!;
+      let bucket = row.columns.get(column);
+      if (bucket === undefined) {
+        bucket = { key: cellKey(o.region, column), row: o.region, column, observations: [], failures: 0 };
+        row.columns.set(column, bucket);
+        grid.buckets.push(bucket);
       }
-      row.last = agent;
-    }
-    agent.probes++;
-    if (!o.ok) {
-      bucket.failures++;
-      agent.failures++;
+      bucket.observations.push(o);
+      let agent = row.last;
+      if (agent === null || agent.agent !== o.agent) {
+        agent = row.agents.get(o.agent) ?? null;
+        if (agent === null) {
+          agent = { key: `${o.region}/${o.agent}`, region: o.region, agent: o.agent, failures: 0, probes: 0 };
+          row.agents.set(o.agent, agent);
+          grid.agents.push(agent);
+        }
+        row.last = agent;
+      }
+      agent.probes++;
+      if (!o.ok) {
+        bucket.failures++;
+        agent.failures++;
+      }
     }
   }
-  buckets.sort((a, b) => compareStrings(a.key, b.key));
+  return grids.map(finishGrid);
+}
+
+function finishGrid(state: GridState): Grid {
+  const buckets = state.buckets.sort((a, b) => compareStrings(a.key, b.key));
   const cells = new Map<string, Cell>();
   const rows = new Set<string>();
   const columns = new Set<string>();
@@ -147,10 +165,10 @@ export function buildGrid(observations: readonly Observation[], dimension: strin
     columns.add(b.column);
     cells.set(b.key, { row: b.row, column: b.column, observations: b.observations, failures: b.failures, probes: b.observations.length });
   }
-  const agents = agentEntries
+  const agents = state.agents
     .sort((a, b) => compareStrings(a.key, b.key))
     .map((e) => ({ region: e.region, agent: e.agent, failures: e.failures, probes: e.probes }));
-  return { dimension, rows: [...rows].sort(), columns: [...columns].sort(), cells, agents };
+  return { dimension: state.dimension, rows: [...rows].sort(), columns: [...columns].sort(), cells, agents };
 }
 
 /** The grid as the JSON evidence shows it: a full rows × columns matrix of counts plus agent rows. */

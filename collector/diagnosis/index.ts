@@ -1,7 +1,7 @@
 export { diagnose } from './diagnose.js';
 export { resolveOptions, DiagnosisOptionsError } from './options.js';
 export { severity, compareFindings } from './findings.js';
-export { buildGrid, gridView, servingDimensions } from './grid.js';
+export { buildGrids, gridView, servingDimensions } from './grid.js';
 export { fisherGreater, fisherLess, binomialUpper, hypergeometricUpper, hypergeometricLower } from './stats.js';
 export {
   DEFAULT_DIAGNOSIS_OPTIONS, VERDICTS, DIMENSIONS, TEST_METHODS, WINDOW_NAMES,

@@ -44,6 +44,40 @@ function assertCounts(what: string, ...values: number[]): void {
 const NEGLIGIBLE = 40;
 
 /**
+ * Tails already summed, by their arguments. One diagnosis repeats half its tests (an identity grid
+ * whose nodes are the IPs' repeats every test of the IP grid; locate tests a line again against its
+ * clean outside), and a tail near the mode sums a hundred terms. Bounded: cleared when full, and by
+ * `forgetTails` (each diagnosis starts empty: the next one's counts have moved on anyway).
+ */
+class TailCache {
+  private readonly values = new Map<string, number>();
+  constructor(private readonly max: number) {}
+
+  clear(): void {
+    this.values.clear();
+  }
+
+  get(key: string): number | undefined {
+    return this.values.get(key);
+  }
+
+  set(key: string, value: number): number {
+    if (this.values.size >= this.max) this.values.clear();
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+const upperTails = new TailCache(10_000);
+const lowerTails = new TailCache(10_000);
+
+/** Empties the tails' cache (a diagnosis starts with it, so it holds one diagnosis' tests at most). */
+export function forgetTails(): void {
+  upperTails.clear();
+  lowerTails.clear();
+}
+
+/**
  * P(X >= x) for X ~ Hypergeometric(population, successes, draws): the chance that `draws` items taken
  * without replacement from `population` items, `successes` of them marked, contain at least x marked.
  */
@@ -55,6 +89,11 @@ export function hypergeometricUpper(x: number, population: number, successes: nu
   const hi = Math.min(successes, draws);
   if (x <= lo) return 1;
   if (x > hi) return 0;
+  const key = `${x} ${population} ${successes} ${draws}`;
+  return upperTails.get(key) ?? upperTails.set(key, upperTail(x, hi, population, successes, draws));
+}
+
+function upperTail(x: number, hi: number, population: number, successes: number, draws: number): number {
   const logDenominator = logChoose(population, draws);
   let term = logChoose(successes, x) + logChoose(population - successes, draws - x) - logDenominator;
   let sum = -Infinity;
@@ -77,6 +116,11 @@ export function hypergeometricLower(x: number, population: number, successes: nu
   const hi = Math.min(successes, draws);
   if (x >= hi) return 1;
   if (x < lo) return 0;
+  const key = `${x} ${population} ${successes} ${draws}`;
+  return lowerTails.get(key) ?? lowerTails.set(key, lowerTail(x, lo, population, successes, draws));
+}
+
+function lowerTail(x: number, lo: number, population: number, successes: number, draws: number): number {
   const logDenominator = logChoose(population, draws);
   let term = logChoose(successes, x) + logChoose(population - successes, draws - x) - logDenominator;
   let sum = -Infinity;

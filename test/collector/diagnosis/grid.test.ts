@@ -1,9 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGrid, components, gridView, servingDimensions } from '../../../collector/diagnosis/grid.js';
+import { buildGrids, components, gridView, servingDimensions, type Grid } from '../../../collector/diagnosis/grid.js';
 import { explainedBy, gridTestCount, locate } from '../../../collector/diagnosis/classify.js';
 import { DEFAULT_DIAGNOSIS_OPTIONS } from '../../../collector/diagnosis/index.js';
+import type { Observation } from '../../../collector/diagnosis/types.js';
 import { HOUR, dnsFault, generate, ipNames, onNode } from './scenarios.js';
+
+function buildGrid(observations: readonly Observation[], dimension: string): Grid {
+  const [grid] = buildGrids(observations, [dimension]);
+  assert.ok(grid !== undefined);
+  return grid;
+}
 
 test('buildGrid - regions x IPs, DNS failures left out', () => {
   const obs = generate({ seed: 1, regions: 2, ips: 3, durationMs: HOUR / 6, dns: [dnsFault((c) => c.region === 'us-east', 0.5, 'DNS_TIMEOUT')] });
@@ -27,8 +34,16 @@ test('buildGrid - agent rows count exactly the probes in the cells: DNS failures
   });
   // the agents take turns within a region: the grid's count must follow every switch
   const shuffled = [...obs].sort((a, b) => a.resultId.split('').reverse().join('').localeCompare(b.resultId.split('').reverse().join('')));
-  for (const dimension of ['ip', 'x-served-by']) {
-    const grid = buildGrid(shuffled, dimension);
+  const dimensions = ['ip', 'x-served-by'];
+  const grids = buildGrids(shuffled, dimensions);
+  assert.deepEqual(grids.map((g) => g.dimension), dimensions);
+  for (const grid of grids) {
+    const dimension = grid.dimension;
+    // built together, each grid is the one built alone: same cells, same observations in each, same agent rows
+    const alone = buildGrid(shuffled, dimension);
+    assert.deepEqual(gridView(grid), gridView(alone), dimension);
+    assert.deepEqual([...grid.cells.keys()], [...alone.cells.keys()], dimension);
+    for (const [key, cell] of grid.cells) assert.deepEqual(cell.observations.map((o) => o.resultId), alone.cells.get(key)?.observations.map((o) => o.resultId), key);
     const expected = new Map<string, { failures: number; probes: number }>();
     for (const cell of grid.cells.values()) {
       for (const o of cell.observations) {

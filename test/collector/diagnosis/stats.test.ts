@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  binomialUpper, fisherGreater, fisherLess, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile, quantileOfSorted, sortedNumbers,
+  binomialUpper, fisherGreater, fisherLess, forgetTails, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile, quantileOfSorted, sortedNumbers,
 } from '../../../collector/diagnosis/stats.js';
 
 function close(actual: number, expected: number, relative = 1e-9): void {
@@ -50,6 +50,29 @@ test('hypergeometric - the two tails add up to one', () => {
   }
   assert.equal(hypergeometricUpper(0, 30, 8, 10), 1);
   assert.equal(hypergeometricUpper(9, 30, 8, 10), 0);
+});
+
+test('hypergeometric - tails asked again come from a cache that keeps each tail apart and answers as a fresh sum', () => {
+  forgetTails();
+  const population = 400;
+  const successes = 60;
+  const draws = 90;
+  const first = new Map<number, { upper: number; lower: number }>();
+  for (let x = 0; x <= 40; x++) {
+    // the same arguments for both tails: one cache for both would answer the second with the first
+    const upper = hypergeometricUpper(x, population, successes, draws);
+    const lower = hypergeometricLower(x, population, successes, draws);
+    first.set(x, { upper, lower });
+  }
+  for (let x = 0; x < 40; x++) close(first.get(x)!.lower + first.get(x + 1)!.upper, 1, 1e-10);
+  // asked again (cached), then after the cache is emptied (summed afresh): the same doubles
+  for (const round of ['cached', 'fresh']) {
+    if (round === 'fresh') forgetTails();
+    for (let x = 40; x >= 0; x--) {
+      assert.equal(hypergeometricLower(x, population, successes, draws), first.get(x)!.lower, `${round} lower ${x}`);
+      assert.equal(hypergeometricUpper(x, population, successes, draws), first.get(x)!.upper, `${round} upper ${x}`);
+    }
+  }
 });
 
 test('binomialUpper - known values', () => {
