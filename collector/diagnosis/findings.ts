@@ -1,7 +1,7 @@
 import { list, pct } from './format.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
-import { quantileOfSorted, rate, sortedNumbers } from './stats.js';
+import { quantileInPlace, rate } from './stats.js';
 import type { Located } from './classify.js';
 import type { DnsLocated } from './dns.js';
 import type { FlaggedAgent } from './agents.js';
@@ -145,9 +145,11 @@ function targetEvidence(
   failures: readonly Observation[],
   options: DiagnosisOptions,
 ): TargetEvidence {
-  const firstBytes: number[] = [];
-  for (const o of failures) if (o.firstByteMs !== null) firstBytes.push(o.firstByteMs);
-  const sorted = sortedNumbers(firstBytes);
+  let timed = 0;
+  for (const o of failures) if (o.firstByteMs !== null) timed++;
+  const firstBytes = new Float64Array(timed);
+  let n = 0;
+  for (const o of failures) if (o.firstByteMs !== null) firstBytes[n++] = o.firstByteMs;
   return {
     window: window.name,
     from: new Date(window.fromMs).toISOString(),
@@ -156,7 +158,7 @@ function targetEvidence(
     grid,
     codes: sortedRecord(tally(failures, failureKey)),
     provenance: sortedRecord(tally(failures, (o) => o.provenance)),
-    firstByteMs: sorted.length === 0 ? null : { median: Math.round(quantileOfSorted(sorted, 0.5)), p90: Math.round(quantileOfSorted(sorted, 0.9)) },
+    firstByteMs: timed === 0 ? null : { median: Math.round(quantileInPlace(firstBytes, 0.5)), p90: Math.round(quantileInPlace(firstBytes, 0.9)) },
     samples: samplesOf(failures, options.maxSamples),
   };
 }
@@ -209,8 +211,10 @@ export function gridFinding(
     for (const o of c.observations) {
       observations.push(o);
       if (!o.ok) failures.push(o);
-      if (o.ip !== '') ipSet.add(o.ip);
     }
+    // on the IP grid a cell's column is the IP of each of its probes
+    if (dim === 'ip') ipSet.add(c.column);
+    else for (const o of c.observations) if (o.ip !== '') ipSet.add(o.ip);
   }
   failures.sort((a, b) => a.atMs - b.atMs);
   const label = describeFailures(failures);

@@ -1,6 +1,6 @@
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
 import { isoMinute, list, ms, seconds } from './format.js';
-import { median, quantileOfSorted } from './stats.js';
+import { median, quantileInPlace } from './stats.js';
 import type { DiagnosisOptions, Observation } from './types.js';
 
 /** Where a finding points, in the words its hints use. */
@@ -272,8 +272,8 @@ export function risingLatencyHint(scope: HintScope, options: DiagnosisOptions): 
     else otherwise[nOtherwise++] = latency;
   }
   if (nBefore < 5 || nOtherwise < 5) return undefined;
-  const a = quantileOfSorted(otherwise.subarray(0, nOtherwise).sort(), 0.5);
-  const b = quantileOfSorted(before.subarray(0, nBefore).sort(), 0.5);
+  const a = quantileInPlace(otherwise.subarray(0, nOtherwise), 0.5);
+  const b = quantileInPlace(before.subarray(0, nBefore), 0.5);
   // A few milliseconds of jitter on a fast endpoint is no trend.
   if (!(b >= options.latencyRiseRatio * a && b - a >= 50)) return undefined;
   return (

@@ -193,25 +193,56 @@ export function addTallies(tallies: Iterable<Tally>): Tally {
 
 /** The q-quantile (0..1) of values by linear interpolation; NaN when empty. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  return quantileOfSorted(sortedNumbers(values), q);
+  return quantileInPlace(Float64Array.from(values), q);
 }
 
 /**
- * A sorted copy of values, for several quantiles of them. A typed array sorts numerically without a
- * comparator called per comparison: 3× faster than an array sorted by `(a, b) => a - b` on 14,000 values.
+ * Moves the k-th smallest of values (0-based) to index k, the smaller ones before it and the larger
+ * after it, in O(n) on average (Hoare's selection: a quantile needs no full sort). Values must not be NaN.
  */
-export function sortedNumbers(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
+function selectInPlace(values: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    // the median of the first, middle and last as pivot: sorted and reversed runs stay linear
+    const mid = (lo + hi) >> 1;
+    const x = values[lo]!;
+    const y = values[mid]!;
+    const z = values[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    // values[lo..j] <= pivot <= values[i..hi], and what lies between equals the pivot
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
-/** The q-quantile (0..1) of already sorted values (`sortedNumbers`); NaN when empty. */
-export function quantileOfSorted(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+/**
+ * The q-quantile (0..1) of values by linear interpolation between the two nearest ranks, found
+ * without sorting: values are reordered. NaN when empty; values must not be NaN.
+ */
+export function quantileInPlace(values: Float64Array, q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const pos = (values.length - 1) * Math.min(1, Math.max(0, q));
   const lower = Math.floor(pos);
   const upper = Math.ceil(pos);
-  const a = sorted[lower] ?? Number.NaN;
-  const b = sorted[upper] ?? Number.NaN;
+  selectInPlace(values, lower);
+  const a = values[lower]!;
+  if (upper === lower) return a;
+  // the next in order is the smallest of those after it
+  let b = Infinity;
+  for (let i = lower + 1; i < values.length; i++) if (values[i]! < b) b = values[i]!;
   return a + (b - a) * (pos - lower);
 }
 
