@@ -1,7 +1,8 @@
 import { addTallies, fisherGreater, rate, type Tally } from './stats.js';
 import { compareStrings } from './grid.js';
 import { pct } from './format.js';
-import type { AgentHealth, DiagnosisOptions, Observation, TestEvidence } from './types.js';
+import type { Census } from './census.js';
+import type { AgentHealth, DiagnosisOptions, TestEvidence } from './types.js';
 
 /** An agent whose results are set aside before the target is judged. */
 export interface FlaggedAgent {
@@ -17,32 +18,6 @@ export function agentKey(region: string, agent: string): string {
   return `${region}/${agent}`;
 }
 
-/** A tally being counted. */
-interface Counting {
-  failures: number;
-  probes: number;
-}
-
-/** Per region, per agent: its failures and probes (counted, not gathered: this runs over every probe). */
-function tallyByRegionAgent(observations: readonly Observation[]): Map<string, Map<string, Counting>> {
-  const regions = new Map<string, Map<string, Counting>>();
-  for (const o of observations) {
-    let agents = regions.get(o.region);
-    if (agents === undefined) {
-      agents = new Map();
-      regions.set(o.region, agents);
-    }
-    let t = agents.get(o.agent);
-    if (t === undefined) {
-      t = { failures: 0, probes: 0 };
-      agents.set(o.agent, t);
-    }
-    t.probes++;
-    if (!o.ok) t.failures++;
-  }
-  return regions;
-}
-
 /**
  * Which agents to set aside (keyed by agentKey), from two kinds of evidence, one Bonferroni family
  * of its own ("is this agent broken?", at `alpha`):
@@ -54,12 +29,12 @@ function tallyByRegionAgent(observations: readonly Observation[]): Map<string, M
  */
 export function triageAgents(
   health: readonly AgentHealth[],
-  windows: readonly (readonly Observation[])[],
+  windows: readonly Census[],
   options: DiagnosisOptions,
 ): Map<string, FlaggedAgent> {
   const comparable = health.filter((h) => h.otherTargets !== undefined && h.peersOtherTargets !== undefined);
   let tests = comparable.length;
-  const grouped = windows.map(tallyByRegionAgent);
+  const grouped = windows.map((w) => w.regions);
   for (const regions of grouped) for (const agents of regions.values()) if (agents.size >= 2) tests += agents.size;
   const threshold = options.alpha / Math.max(1, tests);
 

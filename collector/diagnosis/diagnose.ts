@@ -1,8 +1,9 @@
 import { agentKey, triageAgents } from './agents.js';
+import { censusOf } from './census.js';
 import { explainedBy, gridTestCount, locate, type Budget, type Explained, type Located } from './classify.js';
 import { dnsTestCount, locateDns } from './dns.js';
 import { agentFinding, compareFindings, dnsFinding, gridFinding, type Built, type Extras, type WindowSpec } from './findings.js';
-import { buildGrids, compareStrings, servingDimensions, type Grid } from './grid.js';
+import { buildGrids, compareStrings, dimensionsOf, type Grid } from './grid.js';
 import { compareHints, endpointOf } from './hints.js';
 import { resolveOptions } from './options.js';
 import { forgetTails } from './stats.js';
@@ -79,8 +80,26 @@ function findingKey(f: Finding): string {
   return `${f.verdict}\u0000${suspects.join('\u0000')}`;
 }
 
-/** Each window's observations, in one pass over them all. */
+/** The first index whose observation started after `ms`, in observations sorted by start. */
+function firstAfter(sorted: readonly Observation[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.atMs <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Each window's observations (fromMs < started <= toMs), in input order. The store hands them over
+ * sorted by start: then each window is one slice; otherwise one pass over them all.
+ */
 function windowObservations(observations: readonly Observation[], windows: readonly WindowSpec[]): Observation[][] {
+  let sorted = true;
+  for (let i = 1; i < observations.length && sorted; i++) sorted = observations[i - 1]!.atMs <= observations[i]!.atMs;
+  if (sorted) return windows.map((w) => observations.slice(firstAfter(observations, w.fromMs), firstAfter(observations, w.toMs)));
   const out = windows.map((): Observation[] => []);
   for (const o of observations) {
     for (let i = 0; i < windows.length; i++) {
@@ -116,7 +135,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   ];
   const raw = windowObservations(input.observations, windows);
 
-  const flagged = triageAgents(input.agents, raw, options);
+  const censuses = raw.map(censusOf);
+  const flagged = triageAgents(input.agents, censuses, options);
   const longRaw = raw[raw.length - 1] ?? [];
   const built: Built[] = [];
   for (const [key, flag] of [...flagged.entries()].sort(([a], [b]) => compareStrings(a, b))) {
@@ -125,10 +145,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   }
 
   const kept = flagged.size === 0 ? raw : raw.map((obs) => obs.filter((o) => !flagged.has(agentKey(o.region, o.agent))));
-  const grids: Grid[][] = kept.map((obs) => buildGrids(obs, servingDimensions(obs)).filter((g) => g.cells.size > 0));
+  const keptCensuses = flagged.size === 0 ? censuses : kept.map(censusOf);
+  const grids: Grid[][] = kept.map((obs, i) => buildGrids(obs, dimensionsOf(keptCensuses[i]!.identities)).filter((g) => g.cells.size > 0));
   let tests = 0;
-  kept.forEach((obs, i) => {
-    tests += dnsTestCount(obs);
+  keptCensuses.forEach((census, i) => {
+    tests += dnsTestCount(census.regions.size);
     for (const g of grids[i] ?? []) tests += gridTestCount(g);
   });
   const budget: Budget = { alpha: options.alpha, tests };

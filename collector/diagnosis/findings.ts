@@ -1,7 +1,7 @@
 import { list, pct } from './format.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
-import { quantileInPlace, rate } from './stats.js';
+import { countKeys, quantileInPlace, rate } from './stats.js';
 import type { Located } from './classify.js';
 import type { DnsLocated } from './dns.js';
 import type { FlaggedAgent } from './agents.js';
@@ -71,7 +71,7 @@ function labelOf(key: string): string {
 
 /** "502s", "CONNECT_TIMEOUT failures", "502s and CONNECT_RESET failures" (a second kind needs a quarter of them). */
 export function describeFailures(failures: readonly Observation[]): string {
-  const ranked = [...tally(failures, failureKey).entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
+  const ranked = [...countKeys(failures, failureKey).entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
   const [first, second] = ranked;
   if (first === undefined) return 'failures';
   if (second !== undefined && second[1] * 4 >= failures.length) {
@@ -84,14 +84,6 @@ export function describeFailures(failures: readonly Observation[]): string {
   return labelOf(first[0]);
 }
 
-function tally<T>(items: readonly T[], keyOf: (item: T) => string | null): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const item of items) {
-    const k = keyOf(item);
-    if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  return counts;
-}
 
 function sortedRecord(counts: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -156,8 +148,8 @@ function targetEvidence(
     to: new Date(window.toMs).toISOString(),
     test,
     grid,
-    codes: sortedRecord(tally(failures, failureKey)),
-    provenance: sortedRecord(tally(failures, (o) => o.provenance)),
+    codes: sortedRecord(countKeys(failures, failureKey)),
+    provenance: sortedRecord(countKeys(failures, (o) => o.provenance)),
     firstByteMs: timed === 0 ? null : { median: Math.round(quantileInPlace(firstBytes, 0.5)), p90: Math.round(quantileInPlace(firstBytes, 0.9)) },
     samples: samplesOf(failures, options.maxSamples),
   };
@@ -190,6 +182,28 @@ export interface Extras {
 }
 
 /**
+ * The probes of a pattern's cells, their failures (oldest first) and the IPs that served them, sorted.
+ * Its own function: it walks every probe, and V8 optimizes a small hot function sooner than the long
+ * one that words the finding (whose loops otherwise ran unoptimized, allocating for every probe).
+ */
+function probesOf(cells: readonly Cell[], dim: string): { observations: Observation[]; failures: Observation[]; ips: string[] } {
+  const failures: Observation[] = [];
+  const observations: Observation[] = [];
+  const ips = new Set<string>();
+  for (const c of cells) {
+    for (const o of c.observations) {
+      observations.push(o);
+      if (!o.ok) failures.push(o);
+    }
+    // on the IP grid a cell's column is the IP of each of its probes
+    if (dim === 'ip') ips.add(c.column);
+    else for (const o of c.observations) if (o.ip !== '') ips.add(o.ip);
+  }
+  failures.sort((a, b) => a.atMs - b.atMs);
+  return { observations, failures, ips: [...ips].sort() };
+}
+
+/**
  * Words, suspects, hints and evidence for a pattern found on a serving grid. `cellFailures`: the
  * cells' failures (merging the dimensions collected them already).
  */
@@ -204,24 +218,11 @@ export function gridFinding(
   const { grid, test, cells } = located;
   const dim = grid.dimension;
   const node = (v: string): string => (dim === 'ip' ? v : `${dim}=${v}`);
-  const failures: Observation[] = [];
-  const observations: Observation[] = [];
-  const ipSet = new Set<string>();
-  for (const c of cells) {
-    for (const o of c.observations) {
-      observations.push(o);
-      if (!o.ok) failures.push(o);
-    }
-    // on the IP grid a cell's column is the IP of each of its probes
-    if (dim === 'ip') ipSet.add(c.column);
-    else for (const o of c.observations) if (o.ip !== '') ipSet.add(o.ip);
-  }
-  failures.sort((a, b) => a.atMs - b.atMs);
+  const { observations, failures, ips } = probesOf(cells, dim);
   const label = describeFailures(failures);
   let certFailures = 0;
   for (const o of failures) if (o.failure !== null && TLS_CERT_CODES.has(o.failure)) certFailures++;
   const tls = failures.length > 0 && certFailures >= options.dominantFraction * failures.length;
-  const ips = [...ipSet].sort();
   const inRate = rate(test.inside);
   // "The other nodes" as they are on their own, not as they were while another pattern still sat among them.
   const comparison = located.kind === 'column' || located.kind === 'row' ? located.cleanOutside ?? test.outside : test.outside;

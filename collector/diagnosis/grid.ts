@@ -48,15 +48,17 @@ export const MAX_IDENTITY_VALUES = 128;
 
 /** `ip`, then every identity rule name seen in the observations (at most MAX_IDENTITY_VALUES values), sorted. */
 export function servingDimensions(observations: readonly Observation[]): string[] {
-  const values = new Map<string, Set<string>>();
   // observations from the store share identity objects (one per distinct identity): each is read once
-  const seenIdentities = new Set<Observation['identity']>();
-  for (const o of observations) {
-    if (seenIdentities.has(o.identity)) continue;
-    seenIdentities.add(o.identity);
-    for (const name in o.identity) {
-      if (!Object.hasOwn(o.identity, name) || RESERVED_DIMENSIONS.has(name)) continue;
-      const value = o.identity[name]!;
+  return dimensionsOf(new Set(observations.map((o) => o.identity)));
+}
+
+/** `servingDimensions` of observations whose distinct identities are these. */
+export function dimensionsOf(identities: Iterable<Observation['identity']>): string[] {
+  const values = new Map<string, Set<string>>();
+  for (const identity of identities) {
+    for (const name in identity) {
+      if (!Object.hasOwn(identity, name) || RESERVED_DIMENSIONS.has(name)) continue;
+      const value = identity[name]!;
       let seen = values.get(name);
       if (seen === undefined) {
         seen = new Set();

@@ -191,6 +191,29 @@ export function addTallies(tallies: Iterable<Tally>): Tally {
   return { failures, probes };
 }
 
+/**
+ * How often each key occurs among items (null keys are not counted), in the order keys first occur. A
+ * run of items with one key is counted at once: an outage's thousands of failures come in long runs
+ * of one kind.
+ */
+export function countKeys<T, K>(items: readonly T[], keyOf: (item: T) => K | null): Map<K, number> {
+  const counts = new Map<K, number>();
+  let run: K | null = null;
+  let length = 0;
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k === run) {
+      length++;
+      continue;
+    }
+    if (run !== null) counts.set(run, (counts.get(run) ?? 0) + length);
+    run = k;
+    length = 1;
+  }
+  if (run !== null) counts.set(run, (counts.get(run) ?? 0) + length);
+  return counts;
+}
+
 /** The q-quantile (0..1) of values by linear interpolation; NaN when empty. */
 export function quantile(values: ArrayLike<number>, q: number): number {
   return quantileInPlace(Float64Array.from(values), q);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  diagnose, type AgentHealth, type Diagnosis, type DiagnosisOptions, type Finding, type FindingVerdict, type Suspect, type Verdict,
-  type WindowName,
+  diagnose, type AgentHealth, type Diagnosis, type DiagnosisOptions, type Finding, type FindingVerdict, type Observation, type Suspect,
+  type TargetFinding, type Verdict, type WindowName,
 } from '../../../collector/diagnosis/index.js';
 import {
   BAD_GATEWAY, HOUR, MINUTE, NOW, atMinutes, code, during, dnsFault, everywhere, fromAgent, fromRegion, generate, http, ipNames,
@@ -561,6 +561,33 @@ test('diagnose - the same input gives the same output', () => {
   const s = scenarios.find((x) => x.name.startsWith('mixed - a node and a region'));
   assert.ok(s !== undefined);
   assert.deepEqual(run(s), run(s));
+});
+
+/** The observations by start, as the store hands them over (a stable sort: one agent's probes keep their order). */
+const byStart = (observations: readonly Observation[]): Observation[] => [...observations].sort((a, b) => a.atMs - b.atMs);
+
+test('diagnose - observations sorted by start (the store\'s order, whose windows are slices) diagnose as in any other order', () => {
+  // generate() lists them region by region: every scenario's table test above reads them unsorted
+  for (const s of scenarios) {
+    const observations = generate(s.spec);
+    const input = { target: 'shop', agents: s.agents ?? [], nowMs: NOW, options: { longWindowMs: s.spec.durationMs, ...s.options } };
+    assert.deepEqual(diagnose({ ...input, observations: byStart(observations) }), diagnose({ ...input, observations }), s.name);
+  }
+});
+
+test('diagnose - a window holds what started after its start and up to its end, sorted or not', () => {
+  // probes at :00.5 each minute; now and both windows' starts fall on probes: from is out, now is in
+  const observations = generate({ seed: 62, regions: 4, ips: 2, durationMs: 2 * HOUR, faults: [onNode(A, 0.5)] });
+  const nowMs = NOW - 10 * MINUTE + 500;
+  const options = { shortWindowMs: 5 * MINUTE, longWindowMs: 30 * MINUTE };
+  assert.ok([nowMs, nowMs - 5 * MINUTE, nowMs - 30 * MINUTE].every((t) => observations.some((o) => o.atMs === t)), 'probes on the bounds');
+  const sorted = diagnose({ target: 'shop', observations: byStart(observations), agents: [], nowMs, options });
+  assert.deepEqual(sorted, diagnose({ target: 'shop', observations, agents: [], nowMs, options }));
+  // 4 regions x 2 IPs a minute: 5 or 30 whole minutes, the probes at the end counted, those at the start not
+  const f = sorted.findings.find((x): x is TargetFinding => x.verdict === 'lb-node');
+  assert.ok(f !== undefined, describe(sorted));
+  const probes = f.evidence.grid.cells.flat().reduce((n, c) => n + c.probes, 0);
+  assert.equal(probes, (f.evidence.window === 'short' ? 5 : 30) * 8, f.evidence.window);
 });
 
 test('diagnose - observations after now are ignored', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  binomialUpper, fisherGreater, fisherLess, forgetTails, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile, quantileInPlace,
+  binomialUpper, countKeys, fisherGreater, fisherLess, forgetTails, hypergeometricLower, hypergeometricUpper, logChoose, logFactorial, median, quantile, quantileInPlace,
 } from '../../../collector/diagnosis/stats.js';
 
 /** The q-quantile by definition: sorted numerically, interpolated between the two nearest ranks. */
@@ -143,4 +143,22 @@ test('quantileInPlace - the same number as sorting, on shuffled, sorted, reverse
     }
     assert.ok(Object.is(median(values), sortedQuantile(values, 0.5)));
   }
+});
+
+test('countKeys - each key counted wherever it occurs (runs, or none), null keys left out, keys in the order they first occur', () => {
+  let seed = 5;
+  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const keys = ['a', 'b', 'c', null] as const;
+  for (let round = 0; round < 200; round++) {
+    // long runs, short runs and single items, of a few keys and null
+    const items: (string | null)[] = [];
+    while (items.length < round) {
+      const k = keys[Math.floor(random() * keys.length)]!;
+      for (let n = 1 + Math.floor(random() * (round % 3 === 0 ? 20 : 2)); n > 0; n--) items.push(k);
+    }
+    const want = new Map<string, number>();
+    for (const k of items) if (k !== null) want.set(k, (want.get(k) ?? 0) + 1);
+    assert.deepEqual([...countKeys(items, (k) => k)], [...want], `round ${round}`);
+  }
+  assert.deepEqual([...countKeys([{ s: 2 }, { s: 1 }, { s: 2 }], (o) => o.s)], [[2, 2], [1, 1]]);
 });
