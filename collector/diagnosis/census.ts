@@ -10,7 +10,7 @@ interface Counting {
 /**
  * What one pass over a window's observations tells the steps after it: agent triage (each agent's
  * failures and probes, by region), the test budget (how many regions) and the serving dimensions
- * (which identities occur). Each step used to walk every probe for its part.
+ * (which identities occur), so that none of them walks every probe for its own part.
  */
 export interface Census {
   /** region → agent → its failures and probes. */
@@ -22,7 +22,8 @@ export interface Census {
 export function censusOf(observations: readonly Observation[]): Census {
   const regions = new Map<string, Map<string, Counting>>();
   const identities = new Set<Observation['identity']>();
-  // the last region's agents and the last agent's tally: consecutive probes often share them
+  // the last region's agents and the last agent's tally: one agent's probes of a round (one per
+  // resolved IP) lie next to each other when nothing else started in between
   let lastRegion: string | null = null;
   let agents: Map<string, Counting> | undefined;
   let lastAgent: string | null = null;
