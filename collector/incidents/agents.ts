@@ -134,15 +134,15 @@ export function agentProblems(
         unjudged.add(keyOf(a));
         continue;
       }
-      const shown = settled.slice(0, 3).map((t) => t.id);
-      const more = settled.length > shown.length ? ` and ${settled.length - shown.length} more` : '';
+      const ids = settled.map((t) => t.id);
+      const named = ids.length <= 3 ? list(ids) : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
       problems.push({
         region: a.region,
         agent: a.agent,
         problem: 'no-targets',
         summary:
           `agent ${name} probes no target, while ${settled.length} target${settled.length === 1 ? ' is' : 's are'} meant for ${a.region} ` +
-          `(${list(shown)}${more}): it heartbeats but sees none of them — check its access to the targets bucket (the hub's log ` +
+          `(${named}): it heartbeats but sees none of them — check its access to the targets bucket (the hub's log ` +
           `for "Permissions Violation" of its NATS user, whose entry crossprobe enroll wrote), its --targets file if it has one, ` +
           `and its log (journalctl -u crossprobe-agent)`,
       });

@@ -197,6 +197,8 @@ describe('agent alerts', () => {
       const { events, summaries } = run([[20, rows]], OPTS, [], everywhere);
       assert.deepEqual(events, ['20 opened us-east/us-1 silent', '20 opened ap-south/ap-1 no-targets']);
       assert.match(summaries[1]!, /^agent ap-south\/ap-1 probes no target, while 1 target is meant for ap-south \(shop\): /);
+      const many: TargetScope[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, regions: [], updatedAtMs: HOUR_AGO }));
+      assert.match(run([[20, rows]], OPTS, [], many).summaries[1]!, /^agent ap-south\/ap-1 probes no target, while 5 targets are meant for ap-south \(a, b, c and 2 more\): /);
     });
 
     it('agent alerts - no-targets waits while the agent is starting and while the targets are new, as the silent check waits; an open one waits too', () => {
