@@ -253,7 +253,7 @@ describe('incident loop', () => {
       '[OPENED] agent eu/eu-1 probes no target, while 1 target is meant for eu (eu-only): it heartbeats but sees none of them — check its access to the targets bucket ' +
         '(the hub\'s log for "Permissions Violation" of its NATS user, whose entry crossprobe enroll wrote), its --targets file if it has one, and its log (journalctl -u crossprobe-agent)',
     );
-    assert.match(bodies[1]!.summary, /^\[RESOLVED\] agent eu\/eu-1: fine again after 50 s \(open since 2024-01-01T12:00Z\); it was: agent eu\/eu-1 probes no target/);
+    assert.match(bodies[1]!.summary, /^\[RESOLVED\] agent eu\/eu-1: fine again after 49 s \(open since 2024-01-01T12:00Z\); it was: agent eu\/eu-1 probes no target/);
   });
 
   // the timeout turns a regression (a tick awaiting the webhook) into a failure instead of a hang
