@@ -23,10 +23,11 @@ export const EnrollCliSchema = Type.Object(
     id: Id('the agent\'s id'),
     collector: Type.Boolean({ description: 'enroll the collector\'s NATS user instead of an agent' }),
     leaf: Type.Boolean({ description: 'enroll the uplink of the leaf node of --region (a user/password for the hub\'s leafnodes port)' }),
+    cluster: Type.Boolean({ description: 'write the route secret and route URLs of a hub cluster (hub-routes.conf, the same on every node), for --hub\'s cluster ports' }),
     hub: Type.Optional(Type.String({
       pattern: '^[^\\s:/,]+:\\d{1,5}(,[^\\s:/,]+:\\d{1,5})*$',
       errorMessage: 'must be HOST:PORT, or several comma-separated (one per hub node), e.g. hub-1.example.net:7422',
-      description: 'with --leaf: the hub\'s leafnodes HOST:PORT (comma-separated: every node of a hub cluster)',
+      description: 'with --leaf: the hub\'s leafnodes HOST:PORT (comma-separated: every node of a hub cluster); with --cluster: every node\'s cluster HOST:PORT (6222)',
     })),
     out: Type.String({ minLength: 1, description: 'directory the secret file is written to (mode 0600)' }),
     usersFile: Type.Optional(Type.String({ minLength: 1, description: 'the NATS users file to add the entry to (deploy/nats/crossprobe-users.conf); default: print it' })),
@@ -40,6 +41,7 @@ export const ENROLL_USAGE = [
   'Usage: crossprobe enroll --region R --id A [--out DIR] [--users-file FILE]     an agent',
   '       crossprobe enroll --collector [--out DIR] [--users-file FILE]          the collector',
   '       crossprobe enroll --leaf --region R --hub HOST:7422 [--out DIR] [--users-file FILE]   a leaf node\'s uplink',
+  '       crossprobe enroll --cluster --hub HUB1:6222,HUB2:6222,HUB3:6222 [--out DIR]     a hub cluster\'s routes',
 ].join('\n');
 
 /** One subject a user is granted, and why it needs it. */
@@ -166,7 +168,8 @@ interface KeyPair {
 export interface Enrollment {
   /** The marker for this user in a users file (the entry's first comment line, without the date). */
   readonly tag: string;
-  readonly entry: string;
+  /** The users-file entry; null when there is none (a hub cluster's routes). */
+  readonly entry: string | null;
   /** The secret file, written mode 0600. */
   readonly secretFile: string;
   readonly secret: string;
@@ -226,8 +229,37 @@ function enrollLeaf(region: string, hubs: readonly string[], out: string, jsDoma
   };
 }
 
+/** The user hub nodes connect to each other's cluster port as (cluster.authorization in hub-cluster.conf). */
+export const ROUTE_USER = 'crossprobe-route';
+
+/**
+ * A hub cluster's routes: one secret every node's cluster port asks for, and every node's route URL
+ * carrying it. A certificate of the CA alone does not make a route: leaf nodes (and agents with mutual
+ * TLS) hold certificates of the same CA, and a route is trusted beyond every user permission.
+ */
+function enrollCluster(hubs: readonly string[], out: string, date: string): Enrollment & { readonly entry: null } {
+  // 256 random bits, in URL-safe characters: it travels inside the route URLs
+  const password = randomBytes(32).toString('base64url');
+  const secretFile = join(out, 'hub-routes.conf');
+  return {
+    tag: 'hub cluster routes',
+    entry: null,
+    secretFile,
+    secret: [
+      `# The routes of the crossprobe hub cluster (crossprobe enroll --cluster, ${date}): the same file on`,
+      '# every node, included by hub-cluster.conf; keep it mode 0640 root:nats. A new secret: enroll again,',
+      '# install the new file on every node, restart them one by one.',
+      `CROSSPROBE_ROUTE_USER: ${JSON.stringify(ROUTE_USER)}`,
+      `CROSSPROBE_ROUTE_PASSWORD: ${JSON.stringify(password)}`,
+      `CROSSPROBE_ROUTES: [ ${hubs.map((h) => JSON.stringify(`nats-route://${ROUTE_USER}:${password}@${h}`)).join(', ')} ]`,
+      '',
+    ].join('\n'),
+    summary: `${secretFile} holds the route secret and the route URLs of ${hubs.length} hub node${hubs.length === 1 ? '' : 's'}: install it on every node as /etc/nats/hub-routes.conf (mode 0640, group nats)`,
+  };
+}
+
 /** Adds `e.entry` to a users file above its marker line; refuses a second entry for the same user. */
-export function addToUsersFile(file: string, e: Pick<Enrollment, 'tag' | 'entry'>): void {
+export function addToUsersFile(file: string, e: { readonly tag: string; readonly entry: string }): void {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -271,15 +303,17 @@ export async function enrollCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // flags only: CROSSPROBE_REGION / CROSSPROBE_ID would be an agent's own settings on this machine
-  const { config, positionals } = loadConfig(EnrollCliSchema, argv, {}, { collector: false, leaf: false, out: '.', jsDomain: 'hub' });
+  const { config, positionals } = loadConfig(EnrollCliSchema, argv, {}, { collector: false, leaf: false, cluster: false, out: '.', jsDomain: 'hub' });
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${ENROLL_USAGE}`);
   const e = enrollment(config, new Date().toISOString().slice(0, 10));
   if (!existsSync(config.out)) throw new ConfigError(`out (--out): ${config.out} does not exist`, 'out');
   if (existsSync(e.secretFile)) throw new ConfigError(`out (--out): ${e.secretFile} exists already; move it away to enroll ${e.tag} again`, 'out');
   // the entry goes in before the secret is written: a users file that refuses it leaves nothing behind
-  if (config.usersFile !== undefined) addToUsersFile(config.usersFile, e);
+  if (config.usersFile !== undefined && e.entry !== null) addToUsersFile(config.usersFile, { tag: e.tag, entry: e.entry });
   writeFileSync(e.secretFile, e.secret, { mode: 0o600, flag: 'wx' });
-  if (config.usersFile === undefined) {
+  if (e.entry === null) {
+    process.stderr.write(`${e.summary}; then on each: nats-server -t -c /etc/nats/hub.conf && systemctl restart nats-server\n`);
+  } else if (config.usersFile === undefined) {
     process.stdout.write(e.entry);
     process.stderr.write(`${e.summary}\nAdd the entry above to the hub's users file (or use --users-file), then: systemctl reload nats-server\n`);
   } else {
@@ -289,8 +323,14 @@ export async function enrollCommand(argv: string[]): Promise<number> {
 }
 
 function enrollment(c: EnrollCli, date: string): Enrollment {
-  const modes = [c.collector && '--collector', c.leaf && '--leaf'].filter(Boolean);
-  if (modes.length > 1) throw new ConfigError(`give one of --collector and --leaf, not both\n\n${ENROLL_USAGE}`);
+  const modes = [c.collector && '--collector', c.leaf && '--leaf', c.cluster && '--cluster'].filter(Boolean);
+  if (modes.length > 1) throw new ConfigError(`give one of --collector, --leaf and --cluster, not ${modes.join(' and ')}\n\n${ENROLL_USAGE}`);
+  if (c.cluster) {
+    if (c.region !== undefined || c.id !== undefined) throw new ConfigError('--cluster takes neither --region nor --id');
+    if (c.usersFile !== undefined) throw new ConfigError('usersFile (--users-file): --cluster adds no user; its file goes to every hub node as /etc/nats/hub-routes.conf', 'usersFile');
+    if (c.hub === undefined) throw new ConfigError('hub (--hub): is required with --cluster: every hub node\'s cluster HOST:PORT, e.g. hub-1.example.net:6222,hub-2.example.net:6222,hub-3.example.net:6222', 'hub');
+    return enrollCluster(c.hub.split(','), c.out, date);
+  }
   if (c.collector) {
     if (c.region !== undefined || c.id !== undefined) throw new ConfigError('--collector takes neither --region nor --id');
     return enrollCollector(c.out, date);
@@ -301,7 +341,7 @@ function enrollment(c: EnrollCli, date: string): Enrollment {
     if (c.hub === undefined) throw new ConfigError('hub (--hub): is required with --leaf: the hub\'s leafnodes HOST:PORT, e.g. hub.example.net:7422', 'hub');
     return enrollLeaf(c.region, c.hub.split(','), c.out, c.jsDomain, date);
   }
-  if (c.hub !== undefined) throw new ConfigError('--hub is an option of --leaf');
+  if (c.hub !== undefined) throw new ConfigError('--hub is an option of --leaf and --cluster');
   if (c.id === undefined) throw new ConfigError(`id (--id): is required\n\n${ENROLL_USAGE}`, 'id');
   return enrollAgent(c.region, c.id, c.out, c.jsDomain, date);
 }

@@ -20,7 +20,8 @@ export const CollectorConfigSchema = Type.Object(
       errorMessage: 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080',
       description: 'where the HTTP API listens, HOST:PORT',
     }),
-    apiToken: Type.Optional(Token('bearer token required for writes; default: none, the API is open (prefer the environment: flags show in ps)')),
+    apiToken: Type.Optional(Token('bearer token required for writes; without one, writes are refused unless --insecure-open-api (prefer the environment: flags show in ps)')),
+    insecureOpenApi: Type.Boolean({ description: 'without --api-token, let anyone who reaches the API write (add, change and delete targets): for a local demo only' }),
     readToken: Type.Optional(Token('bearer token required for reads (the API token reads too); default: reads are open; needs --api-token')),
     retentionRaw: Duration('how long raw probe results are kept'),
     retentionRollups: Duration('how long per-minute rollups are kept'),
@@ -60,6 +61,8 @@ export interface CollectorConfig {
   readonly listen: { readonly host: string; readonly port: number };
   readonly apiToken: string | null;
   readonly readToken: string | null;
+  /** No API token and writes open to anyone (--insecure-open-api); without either, writes are refused. */
+  readonly insecureOpenApi: boolean;
   readonly retention: { readonly rawMs: number; readonly rollupMs: number; readonly rejectsMs: number; readonly intervalMs: number };
   readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
   readonly heartbeatIntervalMs: number;
@@ -72,7 +75,7 @@ export interface CollectorConfig {
   readonly logLevel: string;
 }
 
-export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL [--nats-ca FILE --nats-nkey FILE] --db FILE --listen HOST:PORT [--api-token T] [--read-token T] [--short-window 5m --long-window 1h]';
+export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL [--nats-ca FILE --nats-nkey FILE] --db FILE --listen HOST:PORT [--api-token T | --insecure-open-api] [--read-token T] [--short-window 5m --long-window 1h]';
 
 export function collectorHelp(): string {
   return configHelp(CollectorConfigSchema, COLLECTOR_USAGE);
@@ -95,6 +98,7 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     heartbeatInterval: '5s',
     webhook: [],
     slackWebhook: [],
+    insecureOpenApi: false,
     incidentInterval: '30s',
     resolveAfter: '5m',
     confirmEvaluations: 2,
@@ -137,6 +141,9 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
   if (c.readToken !== undefined && c.apiToken === undefined) {
     throw new ConfigError('readToken (--read-token, CROSSPROBE_READ_TOKEN): needs an API token too (--api-token), or writes would be open while reads are not', 'readToken');
   }
+  if (c.insecureOpenApi && c.apiToken !== undefined) {
+    throw new ConfigError('insecureOpenApi (--insecure-open-api, CROSSPROBE_INSECURE_OPEN_API): an API token is set, so writes need it; drop one of the two', 'insecureOpenApi');
+  }
   if (c.readToken !== undefined && c.readToken === c.apiToken) {
     throw new ConfigError('readToken (--read-token, CROSSPROBE_READ_TOKEN): must differ from the API token', 'readToken');
   }
@@ -164,6 +171,7 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
     listen: Object.freeze({ host: m[1]!, port }),
     apiToken: c.apiToken ?? null,
     readToken: c.readToken ?? null,
+    insecureOpenApi: c.insecureOpenApi,
     retention: Object.freeze({
       rawMs,
       rollupMs: ms('retentionRollups', '--retention-rollups', 'CROSSPROBE_RETENTION_ROLLUPS', c.retentionRollups),

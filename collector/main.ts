@@ -77,7 +77,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       kv,
       nc,
       logger,
-      tokens: { api: config.apiToken, read: config.readToken },
+      tokens: { api: config.apiToken, read: config.readToken, openWrites: config.insecureOpenApi },
       windows: config.windows,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ingestStats: () => running.ingest?.stats() ?? null,
@@ -113,8 +113,10 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       agentHealth: { staleAfterMs: STALE_HEARTBEATS * config.heartbeatIntervalMs },
       evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs }),
     });
-    logger.info({ url, auth: { writes: config.apiToken !== null, reads: config.readToken !== null } }, 'collector started');
-    if (config.apiToken === null) logger.warn('no API token configured: anyone who reaches the API can change targets');
+    const writes = config.apiToken !== null ? 'token' : config.insecureOpenApi ? 'open' : 'refused';
+    if (writes === 'open') logger.warn('--insecure-open-api: no API token, and anyone who reaches the API can add, change and delete targets');
+    if (writes === 'refused') logger.warn('no API token configured: the API refuses every write (set CROSSPROBE_API_TOKEN or --api-token; --insecure-open-api for a local demo)');
+    logger.info({ url, auth: { writes, reads: config.readToken !== null ? 'token' : 'open' } }, 'collector started');
     hooks.ready?.({ url });
   } catch (err) {
     await teardown();

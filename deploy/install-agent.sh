@@ -1,14 +1,15 @@
 #!/bin/sh
 # Installs (or updates) a crossprobe agent on a Debian/Ubuntu VPS, as root:
 #
-#   sh install-agent.sh --bundle https://example.net/crossprobe-agent.mjs \
+#   sh install-agent.sh --bundle https://example.net/crossprobe-agent.mjs --sha256 HEX \
 #     --nats tls://hub-1.example.net:4222 --region eu-west --id fra-1 \
 #     --nkey-file eu-west-fra-1.nkey --ca-file ca.pem [--control https://www.example.org/]
 #
 # What it does, each step safe to repeat (running it again updates the bundle and the settings):
 #   1. Node.js >= 20.18: kept if present; else Debian's nodejs when the release has a new enough
 #      one, else NodeSource's Node 22 LTS apt repository (signed; never a piped setup script).
-#   2. the single-file agent bundle -> /opt/crossprobe/crossprobe-agent.mjs (checked with --sha256)
+#   2. the single-file agent bundle -> /opt/crossprobe/crossprobe-agent.mjs: a local file or an
+#      https:// URL (plain http:// is refused), its SHA-256 checked against --sha256 before any of it runs
 #   3. /etc/crossprobe/nats.nkey (0600), nats-ca.pem, agent.env (only the keys it manages are
 #      rewritten: lines you add stay)
 #   4. /etc/systemd/system/crossprobe-agent.service, enabled and (re)started
@@ -19,16 +20,16 @@ set -eu
 
 usage() {
   cat <<'EOF'
-Usage: install-agent.sh --bundle PATH|URL --nats URL --region R --id A [--nkey-file FILE] [--ca-file FILE]
-                        [--control URL]... [--sha256 HEX] [--root DIR] [--no-systemd] [--no-node-install]
+Usage: install-agent.sh --bundle PATH|URL --sha256 HEX --nats URL --region R --id A [--nkey-file FILE] [--ca-file FILE]
+                        [--control URL]... [--root DIR] [--no-systemd] [--no-node-install]
   --bundle     the agent bundle (npm run build:agent -> dist/crossprobe-agent.mjs), a file or an https:// URL
+  --sha256     the bundle's SHA-256 (sha256sum crossprobe-agent.mjs), checked before any of it runs
   --nats       NATS URL(s) of the hub or of this region's leaf node, comma-separated (tls://host:4222)
   --region     this agent's region id, as enrolled (crossprobe enroll --region R --id A)
   --id         this agent's id, as enrolled
   --nkey-file  the agent's nkey seed file from crossprobe enroll (needed on the first install)
   --ca-file    the CA certificate the NATS server's certificate chains to (PEM)
   --control    a URL probed to check this agent's own network (repeatable)
-  --sha256     the bundle's expected SHA-256 (sha256sum crossprobe-agent.mjs)
 EOF
 }
 
@@ -69,6 +70,14 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$BUNDLE" ] || bad_usage '--bundle is required'
+[ -n "$SHA256" ] || bad_usage "--sha256 is required: the bundle's SHA-256 (sha256sum crossprobe-agent.mjs where you built it), checked before any of it runs"
+SHA256=$(printf '%s' "$SHA256" | tr 'A-F' 'a-f')
+printf '%s' "$SHA256" | grep -Eq '^[0-9a-f]{64}$' || bad_usage "--sha256 \"$SHA256\" must be 64 hexadecimal digits (the first word sha256sum prints)"
+case "$BUNDLE" in
+  https://*) ;;
+  http://*) bad_usage "--bundle $BUNDLE is plain HTTP, which anyone on the way can alter: serve it over https://, or copy the file here and give its path" ;;
+  *://*) bad_usage "--bundle $BUNDLE: only https:// URLs and local files are accepted" ;;
+esac
 [ -n "$NATS" ] || bad_usage '--nats is required'
 [ -n "$REGION" ] || bad_usage '--region is required'
 [ -n "$ID" ] || bad_usage '--id is required'
@@ -85,6 +94,22 @@ NODE=${NODE:-/usr/bin/node}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
+
+# --- the bundle, fetched and checked first: nothing runs before its hash matches --------------
+case "$BUNDLE" in
+  https://*)
+    command -v curl >/dev/null 2>&1 || die 'curl is needed to download the bundle (apt-get install curl)'
+    # https only, redirects included: a redirect to http:// is refused, not followed
+    curl -fsSL --proto '=https' --proto-redir '=https' --retry 3 -o "$TMP/bundle.mjs" "$BUNDLE" || die "cannot download $BUNDLE"
+    ;;
+  *)
+    [ -r "$BUNDLE" ] || die "cannot read the bundle $BUNDLE"
+    cp "$BUNDLE" "$TMP/bundle.mjs"
+    ;;
+esac
+# before anything of it runs (the version check below executes it)
+got=$(sha256sum "$TMP/bundle.mjs" | cut -d' ' -f1)
+[ "$got" = "$SHA256" ] || die "the bundle's SHA-256 is $got, not $SHA256: not installing it"
 
 # --- 1. Node.js ------------------------------------------------------------------------------
 # version_ge 20.19.2 20.18 -> true
@@ -127,20 +152,6 @@ else
 fi
 
 # --- 2. the bundle ---------------------------------------------------------------------------
-case "$BUNDLE" in
-  https://* | http://*)
-    command -v curl >/dev/null 2>&1 || die 'curl is needed to download the bundle (apt-get install curl)'
-    curl -fsSL --retry 3 -o "$TMP/bundle.mjs" "$BUNDLE" || die "cannot download $BUNDLE"
-    ;;
-  *)
-    [ -r "$BUNDLE" ] || die "cannot read the bundle $BUNDLE"
-    cp "$BUNDLE" "$TMP/bundle.mjs"
-    ;;
-esac
-if [ -n "$SHA256" ]; then
-  got=$(sha256sum "$TMP/bundle.mjs" | cut -d' ' -f1)
-  [ "$got" = "$SHA256" ] || die "the bundle's SHA-256 is $got, not $SHA256"
-fi
 version=$("$NODE" "$TMP/bundle.mjs" version 2>/dev/null) || die "$BUNDLE is not a crossprobe agent bundle (node $BUNDLE version failed)"
 install -d -m 0755 "$OPT"
 install -m 0644 "$TMP/bundle.mjs" "$OPT/.crossprobe-agent.mjs.new"

@@ -70,6 +70,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`,
       '--short-window', `${opts.shortWindowMs}ms`, '--long-window', `${opts.longWindowMs}ms`, '--log-level', 'warn',
       '--incident-interval', `${opts.incidentIntervalMs}ms`, '--resolve-after', `${opts.resolveAfterMs}ms`, '--webhook', alerts.url,
+      // a local demo on loopback: anyone on this machine may add targets (a real collector has --api-token)
+      '--insecure-open-api',
     ]);
     children.push(collector);
     await until('the collector API', async () => {

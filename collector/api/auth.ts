@@ -2,11 +2,21 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
 import type { Access } from './route.js';
 
-/** Bearer tokens: `api` allows everything; `read`, when set, is required for reads (the api token also reads). */
+/**
+ * Bearer tokens: `api` allows everything; `read`, when set, is required for reads (the api token also
+ * reads). With no `api` token, writes are refused unless `openWrites` (--insecure-open-api) says anyone
+ * may write.
+ */
 export interface ApiTokens {
   readonly api: string | null;
   readonly read: string | null;
+  readonly openWrites: boolean;
 }
+
+/** What a write is answered with (403) by a collector that has no API token and was not told to be open. */
+export const NO_API_TOKEN_MESSAGE =
+  'writes are refused: this collector has no API token. Set CROSSPROBE_API_TOKEN (or --api-token) and send it as "Authorization: Bearer <token>", ' +
+  'or start the collector with --insecure-open-api to let anyone who reaches the API write';
 
 // Hashing first gives both sides the same length, so the comparison time says nothing about the
 // token's length either.
@@ -26,15 +36,19 @@ function bearer(header: string | undefined): string | null {
 
 /**
  * Checks a request's credentials for `access`; throws 401 (no or unknown token) or 403 (the read token
- * on a write). Writes are open only while no API token is configured; reads only while no read token
- * is. Writes need the Authorization header; reads also accept the session cookie a browser got from
+ * on a write; 403 for any write when no API token is configured, unless `openWrites`). Reads are open
+ * while no read token is. Writes need the Authorization header; reads also accept the session cookie a browser got from
  * `?token=` (see tokenLogin): a browser cannot send a bearer header when it navigates. The cookie never
  * authorizes a write, so a page another site makes a browser load can change nothing.
  */
 export function authorize(tokens: ApiTokens, access: Access, authorization: string | undefined, cookie?: string | undefined): void {
   if (access === 'public') return;
   const needed = access === 'write' ? tokens.api : (tokens.read ?? null);
-  if (needed === null) return;
+  if (needed === null) {
+    // closed by default: an operator who forgot the token must not get an API anyone can change
+    if (access === 'write' && !tokens.openWrites) throw new ApiError('CP_FORBIDDEN', NO_API_TOKEN_MESSAGE);
+    return;
+  }
   const token = bearer(authorization);
   if (token === null) {
     if (access === 'read' && validSession(tokens, cookieValue(cookie, SESSION_COOKIE))) return;

@@ -11,7 +11,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   201: 'Created',
   400: 'Bad request: the message names the field',
   401: 'Missing or invalid bearer token',
-  403: 'The token may not do this',
+  403: 'The token may not do this, or the collector has no API token and refuses writes',
   404: 'Not found',
   409: 'Conflict',
   503: 'Unavailable',
@@ -107,7 +107,8 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       version,
       description:
         'Targets, probe results, agents and diagnoses. Durations are strings such as 30s, 15m, 24h. Errors are ' +
-        '{ "error": { "code", "message" } } with a stable code. Writes need the API token when one is configured; ' +
+        '{ "error": { "code", "message" } } with a stable code. Writes need the API token; a collector without one ' +
+        'refuses them (403) unless started with --insecure-open-api. ' +
         'reads need the read (or API) token when a read token is configured.',
     },
     paths,

@@ -16,6 +16,15 @@ export interface AgentHealthOptions {
   readonly controlFailuresInARow?: number;
 }
 
+/** A target of the collector's (the API's), as far as which agents should probe it. */
+export interface TargetScope {
+  readonly id: string;
+  /** The regions that probe it; empty: every region. */
+  readonly regions: readonly string[];
+  /** When it was last written: an agent's heartbeat may not count it yet for a while after. */
+  readonly updatedAtMs: number;
+}
+
 /** An agent alert opening, changing its problem, or resolving; `alert` as it is after the transition. */
 export interface AgentAlertEvent {
   readonly type: 'opened' | 'changed' | 'resolved';
@@ -53,8 +62,18 @@ export function isFleetAlert(a: Pick<AgentAlertRecord, 'region' | 'agent'>): boo
  * agent, as the hub or the collector's link to it is the likelier cause). `unjudged`: the keys of open
  * alerts that can be neither confirmed nor cleared now — every agent's while all are silent, and an
  * agent's not heard from since the collector started listening while its grace lasts.
+ *
+ * An agent heard from whose heartbeat says it probes no target while `targets` (the collector's) has
+ * some for its region is `no-targets`: it cannot read the targets bucket, or its own --targets file
+ * is empty. Targets written less than `staleAfterMs` before its heartbeat, and an agent up for less
+ * than that (it is still loading them), are not held against it: the grace the silent check gives.
  */
-export function agentProblems(agents: readonly AgentRow[], nowMs: number, o: AgentHealthOptions): { problems: Problem[]; unjudged: Set<string> } {
+export function agentProblems(
+  agents: readonly AgentRow[],
+  nowMs: number,
+  o: AgentHealthOptions,
+  targets: readonly TargetScope[] = [],
+): { problems: Problem[]; unjudged: Set<string> } {
   const grace = nowMs - o.listeningSinceMs <= o.staleAfterMs;
   const unknown = agents.filter((a) => grace && a.lastSeenMs < o.listeningSinceMs);
   const silent = agents.filter((a) => nowMs - Math.max(a.lastSeenMs, o.listeningSinceMs) > o.staleAfterMs);
@@ -91,7 +110,9 @@ export function agentProblems(agents: readonly AgentRow[], nowMs: number, o: Age
           `agent ${name} silent for ${span(nowMs - a.lastSeenMs)} (last heartbeat ${isoMinute(a.lastSeenMs)}); ${coverage} — ` +
           `check that VPS and its agent (systemctl status crossprobe-agent, journalctl -u crossprobe-agent) and its way to the NATS hub`,
       });
-    } else if (!unknown.includes(a) && a.controlsFailing && a.controls.every((c) => c.consecutiveFailures >= inARow)) {
+    } else if (unknown.includes(a)) {
+      continue;
+    } else if (a.controlsFailing && a.controls.every((c) => c.consecutiveFailures >= inARow)) {
       const failing = a.controls.map((c) => `${c.url} ${c.failure ?? 'failed'}`);
       problems.push({
         region: a.region,
@@ -102,19 +123,48 @@ export function agentProblems(agents: readonly AgentRow[], nowMs: number, o: Age
           `resolver is broken, so the diagnosis sets its results aside — check that VPS's network (mtr to a control target, ` +
           `/etc/resolv.conf, the provider's status page)`,
       });
+    } else if (a.targets === 0) {
+      const missed = targets.filter((t) => t.regions.length === 0 || t.regions.includes(a.region));
+      if (missed.length === 0) continue;
+      // both on the agent's clock: how long it had been up when it sent its last heartbeat
+      const starting = a.sentAtMs - a.startedAtMs < o.staleAfterMs;
+      const settled = missed.filter((t) => a.lastSeenMs - t.updatedAtMs >= o.staleAfterMs);
+      if (starting || settled.length === 0) {
+        // too early to tell: an open alert about it neither resolves nor changes meanwhile
+        unjudged.add(keyOf(a));
+        continue;
+      }
+      const ids = settled.map((t) => t.id);
+      const named = ids.length <= 3 ? list(ids) : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+      problems.push({
+        region: a.region,
+        agent: a.agent,
+        problem: 'no-targets',
+        summary:
+          `agent ${name} probes no target, while ${settled.length} target${settled.length === 1 ? ' is' : 's are'} meant for ${a.region} ` +
+          `(${named}): it heartbeats but sees none of them — check its access to the targets bucket (the hub's log ` +
+          `for "Permissions Violation" of its NATS user, whose entry crossprobe enroll wrote), its --targets file if it has one, ` +
+          `and its log (journalctl -u crossprobe-agent)`,
+      });
     }
   }
   return { problems, unjudged };
 }
 
 /**
- * One tick of the fleet's alerts, from the open ones and the agents table. An alert opens when a
+ * One tick of the fleet's alerts, from the open ones, the agents table and the collector's targets. An alert opens when a
  * problem appears, changes when the agent's problem changes, and resolves once the problem has stayed
  * gone for `resolveAfterMs` (it coming back before keeps the alert open, silently). An alert that cannot
  * be judged now (see `agentProblems`) stays as it is. Pure: `nowMs` is an argument.
  */
-export function stepAgentAlerts(open: readonly AgentAlertRecord[], agents: readonly AgentRow[], nowMs: number, o: AgentHealthOptions): AgentAlertStep {
-  const { problems, unjudged } = agentProblems(agents, nowMs, o);
+export function stepAgentAlerts(
+  open: readonly AgentAlertRecord[],
+  agents: readonly AgentRow[],
+  nowMs: number,
+  o: AgentHealthOptions,
+  targets: readonly TargetScope[] = [],
+): AgentAlertStep {
+  const { problems, unjudged } = agentProblems(agents, nowMs, o, targets);
   const byKey = new Map(problems.map((p) => [keyOf(p), p]));
   const openByKey = new Map(open.map((a) => [keyOf(a), a]));
   const save: AgentAlertRecord[] = [];

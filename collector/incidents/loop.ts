@@ -21,7 +21,8 @@ export interface IncidentLoopOptions {
   readonly alerts: Alerts;
   readonly options?: Partial<IncidentOptions>;
   /**
-   * Alerts about the agents themselves (silent, cut off from their control targets, or all silent),
+   * Alerts about the agents themselves (silent, cut off from their control targets, all silent, or
+   * probing none of the store's targets meant for their region),
    * judged every tick from the agents table; resolved after the incidents' resolve-after. Off when absent.
    */
   readonly agentHealth?: {
@@ -128,7 +129,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   function agentTick(nowMs: number): AgentAlertEvent[] {
     if (!agentHealth) return [];
     try {
-      const step = stepAgentAlerts(o.store.openAgentAlerts(), o.store.listAgents(), nowMs, { ...agentHealth, resolveAfterMs: options.resolveAfterMs });
+      const targets = o.store.listTargets().map((t) => ({ id: t.target.id, regions: t.target.regions, updatedAtMs: t.updatedAtMs }));
+      const step = stepAgentAlerts(o.store.openAgentAlerts(), o.store.listAgents(), nowMs, { ...agentHealth, resolveAfterMs: options.resolveAfterMs }, targets);
       if (step.save.length + step.resolved.length > 0) o.store.recordAgentAlerts(step.save, step.resolved);
       for (const e of step.events) {
         const { region, agent, problem } = e.alert;

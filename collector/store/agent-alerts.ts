@@ -6,9 +6,11 @@ import type { Db } from './db.js';
  *   link broken);
  * - `controls`: an agent's control targets all fail, again and again (its own network or resolver is
  *   broken: the diagnosis sets its results aside);
- * - `all-silent`: no agent at all is heard from (the NATS hub, or the collector's link to it, is down).
+ * - `all-silent`: no agent at all is heard from (the NATS hub, or the collector's link to it, is down);
+ * - `no-targets`: an agent heartbeats but probes no target while the collector has targets for its
+ *   region (it cannot read the targets bucket, or its --targets file is empty or unreadable).
  */
-export const AGENT_PROBLEMS = ['silent', 'controls', 'all-silent'] as const;
+export const AGENT_PROBLEMS = ['silent', 'controls', 'all-silent', 'no-targets'] as const;
 export type AgentProblem = (typeof AGENT_PROBLEMS)[number];
 
 /** An open alert about one agent, or (region and agent both "") about the whole fleet. */

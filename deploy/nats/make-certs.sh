@@ -6,7 +6,8 @@
 #                                                    names / IP addresses, valid 825 days
 #
 # Server certificates are good for both ends of a TLS connection (serverAuth and clientAuth), as
-# cluster routes between hub nodes need. Keep ca-key.pem off the servers; give ca.pem to every
+# cluster routes between hub nodes need. A leaf node's certificate is one too: what keeps a leaf out
+# of the hub cluster is the route secret (crossprobe enroll --cluster), not its certificate. Keep ca-key.pem off the servers; give ca.pem to every
 # agent and the collector (--nats-ca) and to leaf nodes (their uplink's tls.ca_file).
 set -eu
 die() { echo "make-certs.sh: $*" >&2; exit 2; }

@@ -8,7 +8,7 @@ import type { NatsConnection } from 'nats';
 import { RESULTS_STREAM, TARGETS_BUCKET } from '../../proto/index.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { CollectorProcess } from '../helpers/collector-api-process.js';
-import { addTarget, collectorAnswering, connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeTestPki, type NodePorts } from '../helpers/nats-deploy.js';
+import { addTarget, collectorAnswering, connectInspector, enroll, hubConfig, NatsNode, usersFileWithInspector, writeRoutesFile, writeTestPki, type NodePorts } from '../helpers/nats-deploy.js';
 import { freePort } from '../helpers/net.js';
 import { RecordingServer } from '../helpers/recording-server.js';
 import { waitFor } from '../helpers/stream.js';
@@ -48,9 +48,9 @@ describe('deploy - a 3-node hub cluster', () => {
 
     const ports: NodePorts[] = [];
     for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), http: await freePort(), leaf: await freePort(), cluster: await freePort() });
-    const routes = ports.map((p) => p.cluster!);
-    // the same shipped file on every node, each with its own server_name
-    const started = await Promise.all(ports.map((p, i) => NatsNode.start(dir, `hub-${i + 1}`, hubConfig('hub-cluster', dir, `hub-${i + 1}`, p, routes), p)));
+    // the same shipped file on every node, each with its own server_name, and the same routes file
+    await writeRoutesFile(dir, ports.map((p) => p.cluster!));
+    const started = await Promise.all(ports.map((p, i) => NatsNode.start(dir, `hub-${i + 1}`, hubConfig('hub-cluster', dir, `hub-${i + 1}`, p), p)));
     nodes.push(...started);
     cleanups.push(() => Promise.all(nodes.map((n) => n.stop())));
     urls = nodes.map((n) => n.url).join(',');

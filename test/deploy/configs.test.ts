@@ -31,6 +31,8 @@ describe('deploy - NATS server configs', () => {
     await enroll(['--region', 'eu-west', '--id', 'fra-1', '--out', join(dir, 'keys'), '--users-file', users]);
     await enroll(['--leaf', '--region', 'eu-west', '--hub', 'hub-1.example.net:7422,hub-2.example.net:7422', '--out', join(dir, 'keys'), '--users-file', users]);
     copyFileSync(join(dir, 'keys', 'leaf-eu-west-uplink.conf'), join(dir, 'leaf-uplink.conf'));
+    await enroll(['--cluster', '--hub', 'hub-1.example.net:6222,hub-2.example.net:6222,hub-3.example.net:6222', '--out', join(dir, 'keys')]);
+    copyFileSync(join(dir, 'keys', 'hub-routes.conf'), join(dir, 'hub-routes.conf'));
     for (const name of ['hub.conf', 'hub-cluster.conf', 'leaf.conf']) {
       const text = readFileSync(join(deployDir, 'nats', name), 'utf8');
       const file = join(dir, name);

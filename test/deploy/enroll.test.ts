@@ -98,7 +98,10 @@ describe('crossprobe enroll', () => {
       [['--id', 'x'], /^crossprobe enroll: region \(--region\): is required\n/],
       [['--collector', '--region', 'eu-west'], /^crossprobe enroll: --collector takes neither --region nor --id\n$/],
       [['--leaf', '--region', 'eu-west'], /^crossprobe enroll: hub \(--hub\): is required with --leaf/],
-      [['--leaf', '--collector'], /^crossprobe enroll: give one of --collector and --leaf, not both/],
+      [['--leaf', '--collector'], /^crossprobe enroll: give one of --collector, --leaf and --cluster, not --collector and --leaf\n/],
+      [['--cluster'], /^crossprobe enroll: hub \(--hub\): is required with --cluster: every hub node's cluster HOST:PORT, e\.g\. hub-1\.example\.net:6222,/],
+      [['--cluster', '--hub', 'h:6222', '--users-file', '/etc/nats/crossprobe-users.conf'], /^crossprobe enroll: usersFile \(--users-file\): --cluster adds no user; its file goes to every hub node as \/etc\/nats\/hub-routes\.conf\n$/],
+      [['--cluster', '--hub', 'h:6222', '--region', 'eu-west'], /^crossprobe enroll: --cluster takes neither --region nor --id\n$/],
       [['--region', 'EU', '--id', 'x'], /^crossprobe enroll: region \(--region, CROSSPROBE_REGION\): must be 1–63 characters/],
     ];
     for (const [args, stderr] of cases) {

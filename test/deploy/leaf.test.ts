@@ -64,7 +64,7 @@ describe('deploy - a regional leaf node in front of the hub', () => {
     await enroll(['--region', 'eu-west', '--id', 'a', '--out', keys, '--users-file', leafUsers]);
 
     // the hub tells the leaf to reach it at the proxy, as a real hub advertises its public name
-    hub = await NatsNode.start(hubDir, 'hub-1', hubConfig('hub', hubDir, 'hub-1', hubPorts, [], `127.0.0.1:${uplink.port}`), hubPorts);
+    hub = await NatsNode.start(hubDir, 'hub-1', hubConfig('hub', hubDir, 'hub-1', hubPorts, `127.0.0.1:${uplink.port}`), hubPorts);
     cleanups.push(() => hub.stop());
     const leafPorts = { client: await freePort(), http: await freePort() };
     leaf = await NatsNode.start(leafDir, 'leaf-eu-west', leafConfig(leafDir, leafPorts), leafPorts);

@@ -12,6 +12,11 @@ export const API_TOKEN = 'api-token-0123456789abcdef';
 export const READ_TOKEN = 'read-token-0123456789abcdef';
 
 export interface ApiHarnessOptions {
+  /**
+   * Default: no tokens, and writes open to anyone (`openWrites`, the collector's --insecure-open-api,
+   * as `crossprobe dev` runs it) unless an API token is given; `openWrites: false` without a token is
+   * a collector started with neither (writes refused).
+   */
   readonly tokens?: Partial<ApiTokens>;
   /** Run ingest against the same store (for /metrics and /rejects). Default false. */
   readonly ingest?: boolean;
@@ -54,7 +59,7 @@ export class ApiHarness {
         kv,
         nc,
         logger,
-        tokens: { api: opts.tokens?.api ?? null, read: opts.tokens?.read ?? null },
+        tokens: { api: opts.tokens?.api ?? null, read: opts.tokens?.read ?? null, openWrites: opts.tokens?.openWrites ?? opts.tokens?.api === undefined },
         windows: opts.windows ?? { shortMs: 5 * 60_000, longMs: 60 * 60_000, maxMs: 7 * 86_400_000 },
         heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 5_000,
         ingestStats: () => running?.stats() ?? null,

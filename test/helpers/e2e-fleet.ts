@@ -5,6 +5,9 @@ import { startLab, type Lab, type LabSpec } from '../../lab/index.js';
 import { binPath } from '../../dev/paths.js';
 import { findNatsServer, freePort, startChild, stopChild, until, type Child } from '../../dev/processes.js';
 
+/** The fleet collector's API token (`send` presents it): the fleet runs as an operator runs one. */
+export const E2E_API_TOKEN = 'e2e-fleet-api-token-0123456789abcdef';
+
 /** One `crossprobe agent` of the fleet. */
 export interface E2eAgentSpec {
   readonly region: string;
@@ -19,7 +22,7 @@ export interface E2eAgentSpec {
 /** What to start: the lab, the collector's flags beyond the wiring, the agents started at once. */
 export interface E2eFleetOptions {
   readonly lab: LabSpec;
-  /** Flags for `crossprobe collector` besides --nats, --db, --listen. */
+  /** Flags for `crossprobe collector` besides --nats, --db, --listen, --api-token. */
   readonly collectorArgs: readonly string[];
   readonly agents: readonly E2eAgentSpec[];
 }
@@ -82,7 +85,7 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
     // its log (JSON lines on stdout): the last ones go into the failure of a request it answered 5xx
     const collectorLog: string[] = [];
     const collector = startChild('collector', binPath, [
-      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, ...opts.collectorArgs,
+      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, '--api-token', E2E_API_TOKEN, ...opts.collectorArgs,
     ], (line) => {
       collectorLog.push(line);
       if (collectorLog.length > 20) collectorLog.shift();
@@ -104,7 +107,8 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
     const send = async <T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
       const r = await fetch(`${api}${path}`, {
         method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${E2E_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await r.text();
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}${serverSide(r.status)}`);

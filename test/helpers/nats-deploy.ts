@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { issueCert, makeCa } from '../../lab/certs.js';
@@ -81,10 +81,11 @@ export interface NodePorts {
 
 /**
  * deploy/nats/hub.conf or hub-cluster.conf as shipped, moved to loopback ports and to `dir` (TLS
- * files, users file, JetStream store): nothing else of it changes. `leafAdvertise`: the address leaf
- * nodes are told to reach it at (default its leafnodes port).
+ * files, users file, JetStream store, and for a cluster the hub-routes.conf of writeRoutesFile):
+ * nothing else of it changes. `leafAdvertise`: the address leaf nodes are told to reach it at
+ * (default its leafnodes port).
  */
-export function hubConfig(kind: 'hub' | 'hub-cluster', dir: string, name: string, ports: NodePorts, routes: readonly number[] = [], leafAdvertise = `127.0.0.1:${ports.leaf}`): string {
+export function hubConfig(kind: 'hub' | 'hub-cluster', dir: string, name: string, ports: NodePorts, leafAdvertise = `127.0.0.1:${ports.leaf}`): string {
   const text = readFileSync(join(deployDir, 'nats', `${kind}.conf`), 'utf8');
   const edits: [string, string][] = [
     ['server_name: hub-1', `server_name: ${name}`],
@@ -95,11 +96,20 @@ export function hubConfig(kind: 'hub' | 'hub-cluster', dir: string, name: string
     ['listen: 0.0.0.0:7422', `listen: 127.0.0.1:${ports.leaf}`],
     ['advertise: "hub-1.example.net:7422"', `advertise: "${leafAdvertise}"`],
   ];
-  if (kind === 'hub-cluster') {
-    edits.push(['listen: 0.0.0.0:6222', `listen: 127.0.0.1:${ports.cluster}`]);
-    routes.forEach((port, i) => edits.push([`nats-route://hub-${i + 1}.example.net:6222`, `nats-route://127.0.0.1:${port}`]));
-  }
+  if (kind === 'hub-cluster') edits.push(['listen: 0.0.0.0:6222', `listen: 127.0.0.1:${ports.cluster}`]);
   return adapt(text, edits, `deploy/nats/${kind}.conf`);
+}
+
+/**
+ * `dir/hub-routes.conf`, the route secret and route URLs hub-cluster.conf includes, as
+ * `crossprobe enroll --cluster` writes it for nodes on loopback `clusterPorts`.
+ */
+export async function writeRoutesFile(dir: string, clusterPorts: readonly number[]): Promise<string> {
+  const out = mkdtempSync(join(dir, 'routes-'));
+  await enroll(['--cluster', '--hub', clusterPorts.map((p) => `127.0.0.1:${p}`).join(','), '--out', out]);
+  const file = join(dir, 'hub-routes.conf');
+  copyFileSync(join(out, 'hub-routes.conf'), file);
+  return file;
 }
 
 /** deploy/nats/leaf.conf as shipped, moved to loopback and to `dir` (which holds its users file and leaf-uplink.conf). */

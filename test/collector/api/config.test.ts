@@ -16,6 +16,8 @@ describe('collector config', () => {
       listen: { host: '127.0.0.1', port: 8080 },
       apiToken: null,
       readToken: null,
+      // no token and not told to be open: the API refuses writes
+      insecureOpenApi: false,
       retention: { rawMs: 14 * 86_400_000, rollupMs: 400 * 86_400_000, rejectsMs: 14 * 86_400_000, intervalMs: 3_600_000 },
       windows: { shortMs: 300_000, longMs: 3_600_000, maxMs: 7 * 86_400_000 },
       heartbeatIntervalMs: 5_000,
@@ -57,6 +59,7 @@ describe('collector config', () => {
       assert.deepEqual(c.windows, { shortMs: 30_000, longMs: 120_000, maxMs: 7 * 86_400_000 });
       assert.equal(c.apiToken, 'a'.repeat(32));
       assert.equal(c.readToken, 'r'.repeat(32));
+      assert.equal(c.insecureOpenApi, false, 'writes are refused without a token unless told otherwise');
       assert.deepEqual(c.nats, ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -72,6 +75,8 @@ describe('collector config', () => {
       [['--read-token', 'r'.repeat(20)], {}, 'readToken (--read-token, CROSSPROBE_READ_TOKEN): needs an API token too (--api-token), or writes would be open while reads are not'],
       [['--api-token', 'short'], {}, 'apiToken (--api-token, CROSSPROBE_API_TOKEN): must be at least 16 characters without spaces (e.g. from: openssl rand -hex 32) (got "short")'],
       [['--api-token', 'a'.repeat(20), '--read-token', 'a'.repeat(20)], {}, 'readToken (--read-token, CROSSPROBE_READ_TOKEN): must differ from the API token'],
+      [['--insecure-open-api'], { CROSSPROBE_API_TOKEN: 'a'.repeat(20) }, 'insecureOpenApi (--insecure-open-api, CROSSPROBE_INSECURE_OPEN_API): an API token is set, so writes need it; drop one of the two'],
+      [[], { CROSSPROBE_INSECURE_OPEN_API: 'maybe' }, 'insecureOpenApi (CROSSPROBE_INSECURE_OPEN_API): must be true or false (got "maybe")'],
       [['--retention-raw', '1d'], {}, 'retentionRaw (--retention-raw, CROSSPROBE_RETENTION_RAW): must be at least maxWindow (7d), or diagnoses would read deleted results; got 1d'],
       [['--heartbeat-interval', '0s'], {}, 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be more than 0 (got "0s")'],
       [['--nats', 'http://x'], {}, 'nats (--nats, CROSSPROBE_NATS): "http://x" is not a NATS URL; expected e.g. nats://127.0.0.1:4222'],

@@ -198,3 +198,48 @@ describe('targets API while NATS is down', () => {
     assert.equal(h.store.getTarget('later'), null);
   });
 });
+
+describe('targets API without an API token', () => {
+  let closed: ApiHarness;
+  let open: ApiHarness;
+  before(async () => {
+    closed = await ApiHarness.start({ tokens: { openWrites: false } });
+    open = await ApiHarness.start({ tokens: { openWrites: true } });
+  });
+  after(async () => {
+    await closed?.dispose();
+    await open?.dispose();
+  });
+
+  it('auth - no API token: every write is 403 saying how to set one or to open the API; reads stay open', async () => {
+    const spec = { id: 'closed', url: 'http://closed.example/' };
+    const writes = [
+      closed.app.inject({ method: 'POST', url: '/api/v1/targets', payload: spec }),
+      closed.app.inject({ method: 'PUT', url: '/api/v1/targets/closed', payload: spec }),
+      closed.app.inject({ method: 'DELETE', url: '/api/v1/targets/closed' }),
+      // a bearer token is no way in when the collector has none
+      closed.app.inject({ method: 'POST', url: '/api/v1/targets', headers: bearer(API_TOKEN), payload: spec }),
+    ];
+    for (const res of await Promise.all(writes)) {
+      assert.equal(res.statusCode, 403, res.body);
+      assert.deepEqual(errorOf(res.body), {
+        code: 'CP_FORBIDDEN',
+        message:
+          'writes are refused: this collector has no API token. Set CROSSPROBE_API_TOKEN (or --api-token) and send it as "Authorization: Bearer <token>", ' +
+          'or start the collector with --insecure-open-api to let anyone who reaches the API write',
+      });
+    }
+    assert.equal(await closed.kv.get('closed'), null, 'no refused write reached the bucket');
+    assert.equal(closed.store.getTarget('closed'), null);
+    for (const url of ['/api/v1/targets', '/api/v1/results', '/api/v1/agents', '/metrics', '/healthz']) {
+      assert.equal((await closed.app.inject({ method: 'GET', url })).statusCode, 200, url);
+    }
+  });
+
+  it('auth - no API token and --insecure-open-api: writes pass without a token', async () => {
+    const res = await open.app.inject({ method: 'POST', url: '/api/v1/targets', payload: { id: 'open', url: 'http://open.example/' } });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(targetFromWire((await open.kv.get('open'))!.value).id, 'open');
+    assert.equal((await open.app.inject({ method: 'DELETE', url: '/api/v1/targets/open' })).statusCode, 200);
+  });
+});

@@ -1,14 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stepAgentAlerts, type AgentHealthOptions } from '../../../collector/incidents/index.js';
+import { stepAgentAlerts, type AgentHealthOptions, type TargetScope } from '../../../collector/incidents/index.js';
 import { alertBody } from '../../../collector/alerts/index.js';
 import { controlsFailing, type AgentAlertRecord, type AgentRow, type ControlStatus } from '../../../collector/store/index.js';
 
 const T0 = Date.parse('2024-01-01T12:00:00.000Z');
 const OPTS: AgentHealthOptions = { staleAfterMs: 15_000, resolveAfterMs: 30_000, listeningSinceMs: T0 - 3_600_000 };
 
-/** An agent last heard from `lastSeenS` seconds after T0, its control target failing `failures` times in a row. */
-function agent(name: string, lastSeenS: number, failures = 0): AgentRow {
+/**
+ * An agent last heard from `lastSeenS` seconds after T0, its control target failing `failures` times in
+ * a row, probing `targets` targets, up since `startedS` seconds after T0 (default: an hour before).
+ */
+function agent(name: string, lastSeenS: number, failures = 0, targets = 3, startedS = -3_600): AgentRow {
   const [region, id] = name.split('/') as [string, string];
   const controls: ControlStatus[] = [
     { url: 'https://control.example/', ok: failures === 0, failure: failures === 0 ? null : 'CONNECT_TIMEOUT', checkedAtMs: T0 + lastSeenS * 1000, consecutiveFailures: failures, totalMs: null },
@@ -19,8 +22,8 @@ function agent(name: string, lastSeenS: number, failures = 0): AgentRow {
     version: '0.1.0',
     lastSeenMs: T0 + lastSeenS * 1000,
     sentAtMs: T0 + lastSeenS * 1000,
-    startedAtMs: T0 - 3_600_000,
-    targets: 3,
+    startedAtMs: T0 + startedS * 1000,
+    targets,
     spoolDepth: 0,
     spoolDropped: 0,
     spoolBytes: 0,
@@ -32,13 +35,16 @@ function agent(name: string, lastSeenS: number, failures = 0): AgentRow {
   };
 }
 
-/** Runs ticks (seconds after T0, the agents table then) over alerts kept as the store keeps them; events as "type region/agent problem". */
-function run(ticks: readonly (readonly [number, readonly AgentRow[]])[], o: AgentHealthOptions = OPTS, open: AgentAlertRecord[] = []) {
+/**
+ * Runs ticks (seconds after T0, the agents table then) over alerts kept as the store keeps them, with the
+ * collector's `targets`; events as "type region/agent problem".
+ */
+function run(ticks: readonly (readonly [number, readonly AgentRow[]])[], o: AgentHealthOptions = OPTS, open: AgentAlertRecord[] = [], targets: readonly TargetScope[] = []) {
   let alerts = [...open];
   const events: string[] = [];
   const summaries: string[] = [];
   for (const [s, agents] of ticks) {
-    const step = stepAgentAlerts(alerts, agents, T0 + s * 1000, o);
+    const step = stepAgentAlerts(alerts, agents, T0 + s * 1000, o, targets);
     const gone = new Set(step.resolved.map((a) => `${a.region}/${a.agent}`));
     const saved = new Map(step.save.map((a) => [`${a.region}/${a.agent}`, a]));
     alerts = [...alerts.filter((a) => !gone.has(`${a.region}/${a.agent}`) && !saved.has(`${a.region}/${a.agent}`)), ...saved.values()];
@@ -148,6 +154,84 @@ describe('agent alerts', () => {
       ['eu-1', T0, null],
       ['us-1', T0 + 120_000, null],
     ]);
+  });
+
+  describe('an agent probing no target', () => {
+    const HOUR_AGO = T0 - 3_600_000;
+    // nothing is meant for ap-south
+    const TARGETS: TargetScope[] = [
+      { id: 'eu-shop', regions: ['eu-west'], updatedAtMs: HOUR_AGO },
+      { id: 'eu-api', regions: ['eu-west', 'us-east'], updatedAtMs: HOUR_AGO },
+      { id: 'us-shop', regions: ['us-east'], updatedAtMs: HOUR_AGO },
+    ];
+    /** The fleet at `at` s, the agents in `zero` probing no target. */
+    const fleetAt = (at: number, zero: readonly string[] = [], started: Record<string, number> = {}): AgentRow[] =>
+      ['eu-west/eu-1', 'eu-west/eu-2', 'us-east/us-1', 'ap-south/ap-1'].map((n) => agent(n, at, 0, zero.includes(n) ? 0 : 3, started[n]));
+
+    it('agent alerts - an agent whose heartbeat says 0 targets while targets exist for its region opens no-targets, names them and what to check, and resolves once it probes again', () => {
+      const { events, summaries, alerts } = run(
+        [
+          [10, fleetAt(10, ['eu-west/eu-1', 'ap-south/ap-1'])],
+          [20, fleetAt(20, ['eu-west/eu-1', 'ap-south/ap-1'])],
+          [30, fleetAt(30, ['ap-south/ap-1'])],
+          [60, fleetAt(60, ['ap-south/ap-1'])],
+        ],
+        OPTS,
+        [],
+        TARGETS,
+      );
+      // ap-1 probes nothing, and nothing is meant for ap-south: no alert
+      assert.deepEqual(events, ['10 opened eu-west/eu-1 no-targets', '60 resolved eu-west/eu-1 no-targets']);
+      assert.equal(
+        summaries[0],
+        'agent eu-west/eu-1 probes no target, while 2 targets are meant for eu-west (eu-shop and eu-api): it heartbeats but sees none of them — ' +
+          'check its access to the targets bucket (the hub\'s log for "Permissions Violation" of its NATS user, whose entry crossprobe enroll wrote), ' +
+          'its --targets file if it has one, and its log (journalctl -u crossprobe-agent)',
+      );
+      assert.deepEqual(alerts, []);
+    });
+
+    it('agent alerts - no-targets counts a target without regions for every region, and a silent agent is silent, not no-targets', () => {
+      const everywhere: TargetScope[] = [{ id: 'shop', regions: [], updatedAtMs: HOUR_AGO }];
+      const rows = fleetAt(20, ['ap-south/ap-1', 'us-east/us-1']).map((a) => (a.agent === 'us-1' ? { ...a, lastSeenMs: T0 } : a));
+      const { events, summaries } = run([[20, rows]], OPTS, [], everywhere);
+      assert.deepEqual(events, ['20 opened us-east/us-1 silent', '20 opened ap-south/ap-1 no-targets']);
+      assert.match(summaries[1]!, /^agent ap-south\/ap-1 probes no target, while 1 target is meant for ap-south \(shop\): /);
+      const many: TargetScope[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, regions: [], updatedAtMs: HOUR_AGO }));
+      assert.match(run([[20, rows]], OPTS, [], many).summaries[1]!, /^agent ap-south\/ap-1 probes no target, while 5 targets are meant for ap-south \(a, b, c and 2 more\): /);
+    });
+
+    it('agent alerts - no-targets waits while the agent is starting and while the targets are new, as the silent check waits; an open one waits too', () => {
+      // eu-1 started at 10 s: 0 targets at 20 s is it still loading them; at 25 s it has been up 15 s
+      const { events } = run(
+        [
+          [20, fleetAt(20, ['eu-west/eu-1'], { 'eu-west/eu-1': 10 })],
+          [25, fleetAt(25, ['eu-west/eu-1'], { 'eu-west/eu-1': 10 })],
+        ],
+        OPTS,
+        [],
+        TARGETS,
+      );
+      assert.deepEqual(events, ['25 opened eu-west/eu-1 no-targets']);
+
+      // the only target of us-east written at 10 s: a heartbeat at 20 s may not count it yet
+      const fresh: TargetScope[] = [{ id: 'us-new', regions: ['us-east'], updatedAtMs: T0 + 10_000 }];
+      assert.deepEqual(run([[20, fleetAt(20, ['us-east/us-1'])], [25, fleetAt(25, ['us-east/us-1'])]], OPTS, [], fresh).events, ['25 opened us-east/us-1 no-targets']);
+
+      // an open alert of an agent that restarted (still 0 targets while it starts) neither resolves nor changes
+      const open: AgentAlertRecord[] = [{ region: 'eu-west', agent: 'eu-1', problem: 'no-targets', summary: 'probed none', openedAtMs: T0, updatedAtMs: T0, healthySinceMs: null }];
+      const restarted = run(
+        [
+          [40, fleetAt(40, ['eu-west/eu-1'], { 'eu-west/eu-1': 35 })],
+          [80, fleetAt(80, ['eu-west/eu-1'], { 'eu-west/eu-1': 75 })],
+        ],
+        OPTS,
+        open,
+        TARGETS,
+      );
+      assert.deepEqual(restarted.events, []);
+      assert.deepEqual(restarted.alerts, open);
+    });
   });
 
   it('agent alerts - no agents known yet: nothing to say', () => {

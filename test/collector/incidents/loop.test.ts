@@ -209,6 +209,53 @@ describe('incident loop', () => {
     assert.deepEqual(alerts.stats(), { sent: 4, failed: 0, dropped: 0, queued: 0, retries: 0 });
   });
 
+  it('incident loop - an agent probing no target while the store has targets for its region is posted, and resolves once it probes them', async () => {
+    const { server, alerts } = await webhooks(() => 200);
+    const log = memoryLogger();
+    // eu-1 should probe eu-only, us-1 us-only (which it does)
+    store.putTarget(parseTarget({ id: 'eu-only', url: 'http://eu.test/', regions: ['eu'] }), T0 - 600_000);
+    store.putTarget(parseTarget({ id: 'us-only', url: 'http://us.test/', regions: ['us'] }), T0 - 600_000);
+    const beat = (agent: string, atMs: number, targets: number): void => store.upsertHeartbeat(heartbeat({ region: agent.split('-')[0]!, agent, receivedAtMs: atMs, targets }));
+    loop = startIncidentLoop({
+      store,
+      logger: log.logger,
+      evaluate: () => { throw new Error('not judged here'); },
+      alerts,
+      options: { resolveAfterMs: 30_000 },
+      agentHealth: { staleAfterMs: 15_000, listeningSinceMs: T0 - 60_000 },
+      autoStart: false,
+    });
+    beat('eu-1', T0, 0);
+    beat('us-1', T0, 1);
+    const opened = await loop.tick(T0 + 1_000);
+    assert.deepEqual(opened.agentEvents.map((e) => [e.type, e.alert.region, e.alert.agent, e.alert.problem]), [['opened', 'eu', 'eu-1', 'no-targets']]);
+    assert.deepEqual(store.openAgentAlerts().map((a) => [a.agent, a.problem]), [['eu-1', 'no-targets']]);
+    assert.ok(log.lines.some((l) => l.msg === 'agent alert opened' && l.agent === 'eu-1' && l.problem === 'no-targets'));
+
+    // still 0: the same alert, no new word; then it probes its target again: resolved after resolve-after
+    beat('eu-1', T0 + 10_000, 0);
+    beat('us-1', T0 + 10_000, 1);
+    assert.deepEqual((await loop.tick(T0 + 10_000)).agentEvents, []);
+    beat('eu-1', T0 + 20_000, 1);
+    beat('us-1', T0 + 20_000, 1);
+    assert.deepEqual((await loop.tick(T0 + 20_000)).agentEvents, []);
+    beat('eu-1', T0 + 50_000, 1);
+    beat('us-1', T0 + 50_000, 1);
+    const resolved = await loop.tick(T0 + 50_000);
+    assert.deepEqual(resolved.agentEvents.map((e) => [e.type, e.alert.agent, e.alert.problem]), [['resolved', 'eu-1', 'no-targets']]);
+    assert.deepEqual(store.openAgentAlerts(), []);
+
+    await alerts.idle();
+    const bodies = server.received.map((r) => r.body as { type: string; agentAlert: { region: string; agent: string; problem: string }; summary: string });
+    assert.deepEqual(bodies.map((b) => [b.type, b.agentAlert.region, b.agentAlert.agent, b.agentAlert.problem]), [['opened', 'eu', 'eu-1', 'no-targets'], ['resolved', 'eu', 'eu-1', 'no-targets']]);
+    assert.equal(
+      bodies[0]!.summary,
+      '[OPENED] agent eu/eu-1 probes no target, while 1 target is meant for eu (eu-only): it heartbeats but sees none of them — check its access to the targets bucket ' +
+        '(the hub\'s log for "Permissions Violation" of its NATS user, whose entry crossprobe enroll wrote), its --targets file if it has one, and its log (journalctl -u crossprobe-agent)',
+    );
+    assert.match(bodies[1]!.summary, /^\[RESOLVED\] agent eu\/eu-1: fine again after 49 s \(open since 2024-01-01T12:00Z\); it was: agent eu\/eu-1 probes no target/);
+  });
+
   // the timeout turns a regression (a tick awaiting the webhook) into a failure instead of a hang
   it('incident loop - a webhook that hangs never holds up a tick', { timeout: 20_000 }, async () => {
     const { server, alerts } = await webhooks(() => 'hang', 60_000);
