@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { WriterThread } from '../../../collector/ingest/writer.js';
-import { MAX_RESULT_BYTES } from '../../../collector/ingest/decode.js';
+import { MAX_RESULT_BYTES, RESULT_TIME_BOUNDS } from '../../../collector/ingest/decode.js';
+
+const SETTINGS = { maxMessageBytes: MAX_RESULT_BYTES, timeBounds: RESULT_TIME_BOUNDS, maxResultTargets: 20_000, maxServingNodes: 1_000, synchronous: 'FULL' } as const;
 import { asMessages, variedResults } from '../../helpers/collector-fixtures.js';
 import { TempDir, tempStore } from '../../helpers/collector-store.js';
 
@@ -10,7 +12,7 @@ describe('ingest writer thread', () => {
   it('writer - commits batches on its own connection and reports them to the store\'s windows', async () => {
     const dir = new TempDir();
     const store = tempStore(dir);
-    const writer = new WriterThread(store, MAX_RESULT_BYTES);
+    const writer = new WriterThread(store, SETTINGS);
     try {
       await writer.start();
       const first = variedResults(200, 1);
@@ -44,7 +46,7 @@ describe('ingest writer thread', () => {
   it('writer - a thread that dies fails its batch in flight, resets the windows, and the next batch starts a new thread', async () => {
     const dir = new TempDir();
     const store = tempStore(dir);
-    const writer = new WriterThread(store, MAX_RESULT_BYTES);
+    const writer = new WriterThread(store, SETTINGS);
     try {
       await writer.start();
       const first = variedResults(100, 3);
