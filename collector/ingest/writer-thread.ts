@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { KnownTargets, openBatchInserter, summarizeCommit, type RejectRecord, type ResultRecord } from '../store/index.js';
-import { SubjectCache, resultFromMessage } from './decode.js';
+import { SubjectCache, resultFromMessage, type Checked } from './decode.js';
 import { ServingNodeBounds, TargetAdmission } from './admission.js';
 import type { FromWriter, ToWriter, WriterConfig } from './writer.js';
 
@@ -16,7 +16,8 @@ const subjects = new SubjectCache();
 const admission = new TargetAdmission(new KnownTargets(db), config.maxResultTargets);
 const serving = new ServingNodeBounds(config.maxServingNodes);
 
-port.on('message', (m: ToWriter) => {
+/** The batch's messages checked: the results to store (with where each came from) and the rejects. */
+function check(m: ToWriter): { results: ResultRecord[]; sources: { subject: string; data: Uint8Array }[]; rejects: RejectRecord[]; overTargetCap: number; overServingCap: number } {
   const results: ResultRecord[] = [];
   /** Where each result came from, for the reject it becomes if the database refuses it. */
   const sources: { subject: string; data: Uint8Array }[] = [];
@@ -27,32 +28,40 @@ port.on('message', (m: ToWriter) => {
   for (let i = 0; i < m.subjects.length; i++) {
     const subject = m.subjects[i]!;
     const data = bytes.subarray(m.offsets[i]!, m.offsets[i + 1]!);
-    let reason: string;
+    let checked: Checked<ResultRecord>;
     try {
-      const checked = resultFromMessage(subject, data, m.receivedAtMs, config.maxMessageBytes, subjects, config.timeBounds);
-      if (!checked.ok) reason = checked.reason;
-      else {
-        const r = checked.value;
-        if (!admission.admit(r.target, m.receivedAtMs)) {
-          overTargetCap++;
-          reason = `target "${r.target}" is not known to the collector, and ${admission.resultTargets} targets known only from results reach the cap (--max-result-targets ${admission.maxTargets}): add it through the API (crossprobe targets add) or raise the cap`;
-        } else {
-          const tooMany = serving.check(r.target, r.ip, r.identity, m.receivedAtMs);
-          if (tooMany === null) {
-            results.push(r);
-            sources.push({ subject, data });
-            continue;
-          }
-          overServingCap++;
-          reason = tooMany;
-        }
-      }
+      checked = resultFromMessage(subject, data, m.receivedAtMs, config.maxMessageBytes, subjects, config.timeBounds);
     } catch (err) {
       // checking never throws; if it ever does, the message is still set aside, never retried forever
-      reason = `cannot check the message: ${String(err)}`;
+      checked = { ok: false, reason: `cannot check the message: ${String(err)}` };
+    }
+    let reason: string;
+    if (!checked.ok) reason = checked.reason;
+    else {
+      const r = checked.value;
+      if (!admission.admit(r.target, m.receivedAtMs)) {
+        overTargetCap++;
+        reason = `target "${r.target}" is not known to the collector, and ${admission.resultTargets} targets known only from results reach the cap (--max-result-targets ${admission.maxTargets}): add it through the API (crossprobe targets add) or raise the cap`;
+      } else {
+        const tooMany = serving.check(r.target, r.ip, r.identity, m.receivedAtMs);
+        if (tooMany === null) {
+          results.push(r);
+          sources.push({ subject, data });
+          continue;
+        }
+        overServingCap++;
+        reason = tooMany;
+      }
     }
     rejects.push({ receivedAtMs: m.receivedAtMs, subject, reason, bytes: data });
   }
+  return { results, sources, rejects, overTargetCap, overServingCap };
+}
+
+port.on('message', (m: ToWriter) => {
+  // Outside the try: admission reads the database, and a failure there must reject nothing. It ends
+  // the thread instead, which fails the batch (redelivered) and starts a new thread (see writer.ts).
+  const { results, sources, rejects, overTargetCap, overServingCap } = check(m);
   let reply: FromWriter;
   try {
     const c = inserter.insertIsolating(results, rejects, (i, reason) => ({ receivedAtMs: m.receivedAtMs, subject: sources[i]!.subject, reason, bytes: sources[i]!.data }));
