@@ -1,4 +1,4 @@
-export { startIngest, type Ingest, type IngestOptions, type IngestStats } from './ingest.js';
+export { startIngest, writerSettings, type Ingest, type IngestOptions, type IngestStats } from './ingest.js';
 export { prepareConsumer, AckFloor, readDelivery, DEFAULT_DURABLE, type ConsumerSettings, type Delivery, type SessionStart } from './consumer.js';
 export {
   MAX_RESULT_BYTES,

@@ -108,22 +108,31 @@ export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   const batchSize = opts.batchSize ?? 500;
   const maxWaitMs = opts.maxWaitMs ?? 200;
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
-  const maxBytes = opts.maxMessageBytes ?? MAX_RESULT_BYTES;
-  const timeBounds = { maxAgeMs: opts.maxResultAgeMs ?? RESULT_TIME_BOUNDS.maxAgeMs, maxAheadMs: opts.maxClockAheadMs ?? RESULT_TIME_BOUNDS.maxAheadMs };
-  const maxResultTargets = opts.maxResultTargets ?? DEFAULT_MAX_RESULT_TARGETS;
-  for (const [name, v] of Object.entries({ batchSize, maxWaitMs, ackWaitMs, maxMessageBytes: maxBytes, maxResultAgeMs: timeBounds.maxAgeMs, maxClockAheadMs: timeBounds.maxAheadMs })) {
+  for (const [name, v] of Object.entries({ batchSize, maxWaitMs, ackWaitMs })) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
-  if (!Number.isSafeInteger(maxResultTargets) || maxResultTargets < 0) throw new RangeError(`maxResultTargets must be a whole number ≥ 0, got ${maxResultTargets}`);
-  const maxServingNodes = opts.maxServingNodes ?? DEFAULT_MAX_SERVING_NODES;
-  if (!Number.isSafeInteger(maxServingNodes) || maxServingNodes < 1) throw new RangeError(`maxServingNodes must be a positive integer, got ${maxServingNodes}`);
-  const writer = { maxMessageBytes: maxBytes, timeBounds, maxResultTargets, maxServingNodes, synchronous: opts.synchronous ?? 'FULL' } as const;
-  const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, maxBytes, writer);
+  const writer = writerSettings(opts);
+  const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, writer.maxMessageBytes, writer);
   // The first setup runs in the foreground, so a bad configuration or an unreachable server at start-up fails fast.
   const first = await ingest.setup();
   await ingest.startWriter();
   ingest.start(first);
   return ingest;
+}
+
+/** How the writer thread checks and commits, from the ingest's options (defaults applied, checked). */
+export function writerSettings(opts: Omit<IngestOptions, 'nc' | 'store' | 'logger'>): WriterSettings {
+  const maxMessageBytes = opts.maxMessageBytes ?? MAX_RESULT_BYTES;
+  const timeBounds = { maxAgeMs: opts.maxResultAgeMs ?? RESULT_TIME_BOUNDS.maxAgeMs, maxAheadMs: opts.maxClockAheadMs ?? RESULT_TIME_BOUNDS.maxAheadMs };
+  for (const [name, v] of Object.entries({ maxMessageBytes, maxResultAgeMs: timeBounds.maxAgeMs, maxClockAheadMs: timeBounds.maxAheadMs })) {
+    if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const maxResultTargets = opts.maxResultTargets ?? DEFAULT_MAX_RESULT_TARGETS;
+  if (!Number.isSafeInteger(maxResultTargets) || maxResultTargets < 0) throw new RangeError(`maxResultTargets must be a whole number ≥ 0, got ${maxResultTargets}`);
+  const maxServingNodes = opts.maxServingNodes ?? DEFAULT_MAX_SERVING_NODES;
+  if (!Number.isSafeInteger(maxServingNodes) || maxServingNodes < 1) throw new RangeError(`maxServingNodes must be a positive integer, got ${maxServingNodes}`);
+  // acks go out after commit: with FULL a power loss or host crash cannot undo a commit already acked
+  return { maxMessageBytes, timeBounds, maxResultTargets, maxServingNodes, synchronous: opts.synchronous ?? 'FULL' };
 }
 
 class IngestLoop implements Ingest {

@@ -88,4 +88,4 @@ port.on('message', (m: ToWriter) => {
   }
   port.postMessage(reply);
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, synchronous: db.pragma('synchronous', { simple: true }) as number });

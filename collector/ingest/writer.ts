@@ -67,7 +67,7 @@ export interface WriteOutcome {
 }
 
 /** The thread's answer to one batch (in the order batches were sent), or its ready signal. */
-export type FromWriter = ({ readonly id: number; readonly ok: true } & WriteOutcome) | { readonly id: number; readonly ok: false; readonly error: string } | { readonly ready: true };
+export type FromWriter = ({ readonly id: number; readonly ok: true } & WriteOutcome) | { readonly id: number; readonly ok: false; readonly error: string } | { readonly ready: true; readonly synchronous: number };
 
 interface Waiting {
   resolve(o: WriteOutcome): void;
@@ -91,6 +91,7 @@ export class WriterThread {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private readonly config: WriterConfig;
+  private synchronousLevel: number | null = null;
 
   constructor(private readonly store: Store, settings: WriterSettings) {
     this.config = {
@@ -105,6 +106,11 @@ export class WriterThread {
     };
   }
 
+  /** The running thread's connection's `PRAGMA synchronous` (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), as it said once ready; null before. */
+  get synchronous(): number | null {
+    return this.synchronousLevel;
+  }
+
   /** Starts the thread unless it runs; resolves once it has opened the database, rejects if it cannot. */
   start(): Promise<void> {
     if (this.worker !== null) return Promise.resolve();
@@ -115,6 +121,7 @@ export class WriterThread {
       worker.on('message', (m: FromWriter) => {
         if ('ready' in m) {
           started = true;
+          this.synchronousLevel = m.synchronous;
           resolve();
         } else this.answered(m);
       });
