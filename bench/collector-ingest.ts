@@ -14,7 +14,11 @@
  *      rowid results table vs a WITHOUT ROWID one.
  * 1 and 2 run ROUNDS times each, alternating (each e2e round with its own durable consumer reading the
  * same stream), so a burst of load from elsewhere on the machine shows up as spread, not as the result.
- * Env: BENCH_N (default 100000), BENCH_BATCH (default 500), BENCH_ROUNDS (default 5), BENCH_WARMUP (default 10000).
+ * The writer thread commits with synchronous=FULL, as the collector does (an acked batch survives a host
+ * crash), and so does the ceiling; BENCH_SYNC=both adds, in every round, an e2e round whose writer
+ * commits with NORMAL, the setting before, so the cost of FULL is read off one run.
+ * Env: BENCH_N (default 100000), BENCH_BATCH (default 500), BENCH_ROUNDS (default 5), BENCH_WARMUP (default 10000),
+ * BENCH_SYNC (FULL, NORMAL or both; default FULL).
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -34,6 +38,8 @@ const N = Number(process.env.BENCH_N ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10_000);
+const SYNC = process.env.BENCH_SYNC ?? 'FULL';
+const SYNCS: readonly ('FULL' | 'NORMAL')[] = SYNC === 'both' ? ['FULL', 'NORMAL'] : SYNC === 'NORMAL' ? ['NORMAL'] : ['FULL'];
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1_000);
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -74,7 +80,8 @@ interface Round {
 }
 
 function ceilingRound(path: string, records: readonly ResultRecord[]): Round {
-  const store = openStore(path);
+  // the writer's durability, so the ratio measures the pipeline, not a cheaper commit
+  const store = openStore(path, { synchronous: SYNCS[0]! });
   try {
     const cpu0 = process.cpuUsage();
     const ms = timeBatches(records, (b) => store.insertResults(b));
@@ -115,7 +122,7 @@ interface E2eRound extends Round {
   readonly loopMaxMs: number;
 }
 
-async function e2eRound(nc: NatsConnection, serverPid: number, path: string, durable: string): Promise<E2eRound> {
+async function e2eRound(nc: NatsConnection, serverPid: number, path: string, durable: string, synchronous: 'FULL' | 'NORMAL'): Promise<E2eRound> {
   const store = openStore(path);
   try {
     let committed = 0;
@@ -127,7 +134,7 @@ async function e2eRound(nc: NatsConnection, serverPid: number, path: string, dur
       if (marks.warm === null && committed >= WARMUP) marks.warm = mark();
       if (committed >= N && marks.end === null) marks.end = mark();
     };
-    const ingest = await startIngest({ nc, store, logger: pino({ level: 'warn' }), batchSize: BATCH, durable, onCommitted });
+    const ingest = await startIngest({ nc, store, logger: pino({ level: 'warn' }), batchSize: BATCH, durable, onCommitted, synchronous });
     // Set-up (stream, bucket, durable) is a one-time cost: the clock starts once it is done.
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
@@ -198,7 +205,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crossprobe-bench-ingest-'));
   let nats: NatsServer | null = null;
   try {
-    out(`${fmt(N)} results, batches of ${BATCH}, ${ROUNDS} rounds, SQLite WAL synchronous=NORMAL, ${availableParallelism()} cores, files in ${dir}`);
+    if (SYNC !== 'both' && SYNC !== 'FULL' && SYNC !== 'NORMAL') throw new RangeError(`BENCH_SYNC must be FULL, NORMAL or both, got ${SYNC}`);
+    out(`${fmt(N)} results, batches of ${BATCH}, ${ROUNDS} rounds, SQLite WAL, writer thread synchronous=${SYNCS.join(' and ')} (ceiling ${SYNCS[0]}), ${availableParallelism()} cores, files in ${dir}`);
     // A live stream is close to time order (agents publish as probes finish); so is this one.
     const wire = variedResults(N, 1).sort((a, b) => a.startedAtMs! - b.startedAtMs!);
     const records = wire.map((r) => readResult(encodeResult(r), Date.now()));
@@ -214,16 +222,22 @@ async function main(): Promise<void> {
 
     const ceilings: (Round & { readonly stealPct: number })[] = [];
     const e2es: (E2eRound & { readonly stealPct: number })[] = [];
+    const bySync = new Map<string, number[]>();
     for (let i = 0; i < ROUNDS; i++) {
       const c = await withSteal(() => ceilingRound(join(dir, `ceiling-${i}.db`), records));
       ceilings.push(c);
-      const e = await withSteal(() => e2eRound(nc, serverPid, join(dir, `e2e-${i}.db`), `bench-${i}`));
-      e2es.push(e);
-      out(
-        `round ${i + 1}: ceiling ${fmt(c.rate)} rows/s (${((c.cpuS * 1e6) / N).toFixed(1)} µs CPU/row, steal ${c.stealPct.toFixed(0)}%) | e2e ${fmt(e.rate)} rows/s from start, ${fmt(e.steadyRate)} steady ` +
-          `(µs CPU/result steady: collector ${e.steadyCpuUs.toFixed(1)}, nats-server ${e.steadyServerCpuUs.toFixed(1)}; from start ${((e.cpuS * 1e6) / N).toFixed(1)} + ${((e.serverCpuS * 1e6) / N).toFixed(1)}; ` +
-          `steal ${e.stealPct.toFixed(0)}%, ${e.batches} batches, event loop p99 ${e.loopP99Ms.toFixed(0)} ms, max ${e.loopMaxMs.toFixed(0)} ms) | ratio steady ${(e.steadyRate / c.rate).toFixed(2)}, from start ${(e.rate / c.rate).toFixed(2)}`,
-      );
+      for (const [k, sync] of SYNCS.entries()) {
+        // NORMAL's rounds alternate place with FULL's, so neither always runs right after the ceiling
+        const synchronous = SYNCS.length > 1 && i % 2 === 1 ? SYNCS[SYNCS.length - 1 - k]! : sync;
+        const e = await withSteal(() => e2eRound(nc, serverPid, join(dir, `e2e-${i}-${synchronous}.db`), `bench-${i}-${synchronous}`, synchronous));
+        if (synchronous === SYNCS[0]) e2es.push(e);
+        bySync.set(synchronous, [...(bySync.get(synchronous) ?? []), e.steadyRate]);
+        out(
+          `round ${i + 1}${SYNCS.length > 1 ? ` ${synchronous}` : ''}: ceiling ${fmt(c.rate)} rows/s (${((c.cpuS * 1e6) / N).toFixed(1)} µs CPU/row, steal ${c.stealPct.toFixed(0)}%) | e2e ${fmt(e.rate)} rows/s from start, ${fmt(e.steadyRate)} steady ` +
+            `(µs CPU/result steady: collector ${e.steadyCpuUs.toFixed(1)}, nats-server ${e.steadyServerCpuUs.toFixed(1)}; from start ${((e.cpuS * 1e6) / N).toFixed(1)} + ${((e.serverCpuS * 1e6) / N).toFixed(1)}; ` +
+            `steal ${e.stealPct.toFixed(0)}%, ${e.batches} batches, event loop p99 ${e.loopP99Ms.toFixed(0)} ms, max ${e.loopMaxMs.toFixed(0)} ms) | ratio steady ${(e.steadyRate / c.rate).toFixed(2)}, from start ${(e.rate / c.rate).toFixed(2)}`,
+        );
+      }
     }
     await nc.close();
 
@@ -235,6 +249,11 @@ async function main(): Promise<void> {
     out('');
     out(`ceiling   insertResults, batches of ${BATCH}:  best ${fmt(bestCeiling)} rows/s, median ${fmt(median(ceilings.map((c) => c.rate)))}`);
     out(`e2e       JetStream → committed SQLite:  steady (after the first ${fmt(e2es[0]!.warmedAfter)}) best ${fmt(bestE2e)} rows/s, median ${fmt(median(e2es.map((e) => e.steadyRate)))}; from start best ${fmt(Math.max(...e2es.map((e) => e.rate)))}`);
+    if (SYNCS.length > 1) {
+      const full = bySync.get('FULL')!;
+      const normal = bySync.get('NORMAL')!;
+      out(`writer    synchronous=FULL steady median ${fmt(median(full))} rows/s (best ${fmt(Math.max(...full))}), NORMAL median ${fmt(median(normal))} (best ${fmt(Math.max(...normal))}): FULL/NORMAL ${(median(full) / median(normal)).toFixed(2)}`);
+    }
     out(`ratio     best e2e / best ceiling:       ${ratio.toFixed(3)}  (${verdict(ratio)})`);
     out(`          median of the rounds' ratios:  ${paired.toFixed(3)}  (${verdict(paired)})`);
 

@@ -43,6 +43,25 @@ export const CollectorConfigSchema = Type.Object(
       errorMessage: 'must be a whole number from 1 to 5',
       description: 'replicas of the results stream and the targets bucket when the collector creates them (3 on a 3-node hub cluster; existing ones keep theirs)',
     }),
+    maxResultTargets: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      errorMessage: 'must be a whole number from 0 to 1000000',
+      description: "targets known only from agents' results (their own --targets files) taken at once; results of a new target id past it are rejected and counted (0: only targets added through the API)",
+    }),
+    maxServingNodes: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      errorMessage: 'must be a whole number from 1 to 1000000',
+      description: 'distinct serving IPs, and distinct values of each identity, one target may show per hour; results past it are rejected and counted',
+    }),
+    maxRejects: Type.Integer({
+      minimum: 1,
+      maximum: 10_000_000,
+      errorMessage: 'must be a whole number from 1 to 10000000',
+      description: 'rejected messages kept for inspection at most (each up to 64 KiB); past it the oldest are deleted',
+    }),
+    maxClockSkew: Duration("how far ahead of the collector's clock a result may start (agents' clock skew); results further ahead are rejected"),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), {
       errorMessage: 'must be one of fatal, error, warn, info, debug, trace',
       description: 'log level',
@@ -69,6 +88,8 @@ export interface CollectorConfig {
   readonly incidents: { readonly intervalMs: number; readonly resolveAfterMs: number; readonly confirmEvaluations: number };
   /** Replicas of the results stream and targets bucket the collector creates. */
   readonly streamReplicas: number;
+  /** What ingest takes: results older than raw retention are rejected too. */
+  readonly ingest: { readonly maxResultTargets: number; readonly maxServingNodes: number; readonly maxRejects: number; readonly maxClockSkewMs: number };
   readonly webhooks: readonly { readonly url: string; readonly format: 'json' | 'slack' }[];
   /** Base of links in alerts; null: the address the API listens on. */
   readonly publicUrl: string | null;
@@ -103,6 +124,10 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     resolveAfter: '5m',
     confirmEvaluations: 2,
     streamReplicas: 1,
+    maxResultTargets: 20_000,
+    maxServingNodes: 1_000,
+    maxRejects: 100_000,
+    maxClockSkew: '5m',
     logLevel: 'info',
   });
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
@@ -186,6 +211,12 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
       confirmEvaluations: c.confirmEvaluations,
     }),
     streamReplicas: c.streamReplicas,
+    ingest: Object.freeze({
+      maxResultTargets: c.maxResultTargets,
+      maxServingNodes: c.maxServingNodes,
+      maxRejects: c.maxRejects,
+      maxClockSkewMs: ms('maxClockSkew', '--max-clock-skew', 'CROSSPROBE_MAX_CLOCK_SKEW', c.maxClockSkew),
+    }),
     webhooks: Object.freeze([
       ...c.webhook.map((url, i) => ({ url: httpUrl(`webhook[${i}] (--webhook, CROSSPROBE_WEBHOOK)`, url), format: 'json' as const })),
       ...c.slackWebhook.map((url, i) => ({ url: httpUrl(`slackWebhook[${i}] (--slack-webhook, CROSSPROBE_SLACK_WEBHOOK)`, url), format: 'slack' as const })),

@@ -47,7 +47,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     }
   };
   try {
-    const store = (running.store = openStore(config.db));
+    const store = (running.store = openStore(config.db, { maxRejects: config.ingest.maxRejects }));
     logger.info({ db: config.db, schema: store.schema }, 'database open');
 
     let nc: NatsConnection;
@@ -91,7 +91,17 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       throw new Error(`cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
     }
 
-    running.ingest = await startIngest({ nc, store, logger, streamReplicas: config.streamReplicas });
+    running.ingest = await startIngest({
+      nc,
+      store,
+      logger,
+      streamReplicas: config.streamReplicas,
+      // a result retention would delete at once is refused at the door
+      maxResultAgeMs: config.retention.rawMs,
+      maxClockAheadMs: config.ingest.maxClockSkewMs,
+      maxResultTargets: config.ingest.maxResultTargets,
+      maxServingNodes: config.ingest.maxServingNodes,
+    });
     running.retention = new Retention(store, config, logger);
     running.retention.start();
 

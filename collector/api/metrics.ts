@@ -58,6 +58,10 @@ export function collectorMetrics(m: MetricsInput): MetricFamily[] {
     counter('crossprobe_ingest_heartbeats_total', 'Agent heartbeats stored.', i.heartbeats);
     counter('crossprobe_ingest_batches_total', 'Batches committed to SQLite.', i.batches);
     counter('crossprobe_ingest_failed_batches_total', 'Batches whose transaction failed (their messages are redelivered).', i.failedBatches);
+    counter('crossprobe_ingest_isolated_batches_total', 'Batches that failed for one of their rows and were committed row by row (the refused rows rejected).', i.isolatedBatches);
+    counter('crossprobe_ingest_over_target_cap_total', 'Results rejected because their target, known only from results, was new past --max-result-targets.', i.overTargetCap);
+    counter('crossprobe_ingest_over_serving_cap_total', 'Results rejected because their target already showed --max-serving-nodes distinct IPs or identity values this hour.', i.overServingCap);
+    counter('crossprobe_ingest_lost_rejects_total', 'Rejected messages the database refused to keep: acked and lost so that ingest goes on.', i.lostRejects);
     families.push({
       name: 'crossprobe_ingest_lag_seconds',
       help: 'Now minus the start time of the newest result ingested.',

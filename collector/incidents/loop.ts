@@ -31,6 +31,12 @@ export interface IncidentLoopOptions {
     /** Since when heartbeats are listened for. Default: when the loop starts, by its clock. */
     readonly listeningSinceMs?: number;
   };
+  /**
+   * Incidents one tick may open (or reopen) for targets known only from results (not added through the
+   * API); the rest wait for the next tick, counted. An agent inventing target ids cannot flood the
+   * webhooks faster than this. Default 50.
+   */
+  readonly maxResultTargetOpensPerTick?: number;
   /** The clock of timer-driven ticks. Default Date.now. */
   readonly now?: () => number;
   /** Start ticking on the timer (default true; tests drive `tick` themselves with false). */
@@ -45,6 +51,8 @@ export interface TickReport {
   readonly events: readonly IncidentEvent[];
   /** Alerts about agents that opened, changed or resolved. */
   readonly agentEvents: readonly AgentAlertEvent[];
+  /** Incidents of targets known only from results that would have opened, left to the next tick (present when any). */
+  readonly deferredOpens?: number;
 }
 
 /** A running incident loop. */
@@ -56,6 +64,7 @@ export interface IncidentLoop {
 }
 
 export const DEFAULT_INCIDENT_INTERVAL_MS = 30_000;
+export const DEFAULT_RESULT_TARGET_OPENS_PER_TICK = 50;
 /** Open incidents read per tick at most (one per target at a time, so: targets). */
 const MAX_OPEN_INCIDENTS = 10_000;
 
@@ -71,6 +80,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   const options = resolveIncidentOptions(o.options);
   const intervalMs = o.intervalMs ?? DEFAULT_INCIDENT_INTERVAL_MS;
   const activeWithinMs = o.activeWithinMs ?? 3_600_000;
+  const opensPerTick = o.maxResultTargetOpensPerTick ?? DEFAULT_RESULT_TARGET_OPENS_PER_TICK;
+  if (!Number.isSafeInteger(opensPerTick) || opensPerTick < 1) throw new RangeError(`maxResultTargetOpensPerTick: must be a whole number above 0 (got ${String(opensPerTick)})`);
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs: must be above 0 (got ${String(intervalMs)})`);
   const now = o.now ?? Date.now;
   const logger = o.logger.child({ component: 'incidents' });
@@ -87,8 +98,12 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     let evaluated = 0;
     let failed = 0;
     let targets: string[] | null = null;
+    let managed = new Set<string>();
+    let opensLeft = opensPerTick;
+    let deferredOpens = 0;
     try {
-      const ids = new Set(o.store.listTargets().map((t) => t.target.id));
+      managed = new Set(o.store.listTargets().map((t) => t.target.id));
+      const ids = new Set(managed);
       for (const id of o.store.activeTargets(nowMs - activeWithinMs)) ids.add(id);
       for (const i of o.store.listIncidents({ state: 'open', limit: MAX_OPEN_INCIDENTS })) ids.add(i.target);
       targets = [...ids].sort();
@@ -104,6 +119,15 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         const diagnosis = await o.evaluate(target, nowMs);
         const prev: LifecycleState = { incident: o.store.latestIncident(target), pending: pending.get(target) ?? 0 };
         const step = stepLifecycle(prev, diagnosis, nowMs, options);
+        if (!managed.has(target) && step.events.some((e) => e.type === 'opened' || e.type === 'reopened')) {
+          if (opensLeft === 0) {
+            // left as it was: the next tick confirms it again and opens it then
+            deferredOpens++;
+            evaluated++;
+            continue;
+          }
+          opensLeft--;
+        }
         if (step.save && step.state.incident !== null) o.store.recordIncident(step.state.incident, step.events.map(historyEntry));
         pending.set(target, step.state.pending);
         evaluated++;
@@ -116,13 +140,16 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         logger.error({ err, target }, 'incident tick: target skipped');
       }
     }
+    if (deferredOpens > 0) {
+      logger.warn({ deferred: deferredOpens, maxPerTick: opensPerTick }, 'incidents of targets known only from results left to the next tick (more opened at once than allowed)');
+    }
     const agentEvents = agentTick(nowMs);
     try {
       if (all.length + agentEvents.length > 0) o.alerts.notify([...all, ...agentEvents]);
     } catch (err) {
       logger.error({ err }, 'incident tick: alerts refused the events');
     }
-    return { evaluated, failed, events: all, agentEvents };
+    return { evaluated, failed, events: all, agentEvents, ...(deferredOpens > 0 ? { deferredOpens } : {}) };
   }
 
   /** The fleet's own alerts: judged, saved in one transaction, logged; returned for notifying. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import protobuf from 'protobufjs/minimal.js';
 import {
   decodeHeartbeat,
@@ -33,15 +34,129 @@ export class SubjectCache {
   }
 }
 
+/**
+ * How far a result's start may lie from the collector's clock. Older results are refused because raw
+ * retention would delete them at once (and no diagnosis window reaches them); newer ones come from an
+ * agent whose clock is wrong, and would sit in the future of every window.
+ */
+export interface ResultTimeBounds {
+  /** Oldest started_at accepted, as an age before the collector's clock (ms). Default: raw retention, 14 days. */
+  readonly maxAgeMs: number;
+  /** Newest started_at accepted, ahead of the collector's clock (ms): the agents' clock skew. Default 5 minutes. */
+  readonly maxAheadMs: number;
+}
+
+export const RESULT_TIME_BOUNDS: ResultTimeBounds = Object.freeze({ maxAgeMs: 14 * 86_400_000, maxAheadMs: 5 * 60_000 });
+
+/**
+ * Bounds of a result's fields, beyond what the wire types allow: what a real agent can measure, with
+ * room to spare. A result outside them is not stored (it goes to the rejects table, the field named):
+ * one NaN in a phase once made the rollup insert fail and held the whole fleet's ingest back.
+ */
+export const RESULT_LIMITS = Object.freeze({
+  /** A phase lasts at most a day (ms); a probe's timeout is at most its interval. */
+  maxPhaseMs: 86_400_000,
+  /** Body bytes read: the agent reads 1 MiB at most by default; 1 GiB leaves room for a raised cap. */
+  maxBodyBytes: 2 ** 30,
+  /** IPs one DNS answer may hold. */
+  maxIpsInRound: 1_024,
+  /** round_at_ms within this of started_at_ms (ms): a round's probes start within its interval. */
+  maxRoundSkewMs: 86_400_000,
+  /** Certificate expiry: up to the year 9999, as X.509's GeneralizedTime allows. */
+  maxCertNotAfterMs: 253_402_300_799_999,
+  maxUrlChars: 8_192,
+  maxMethodChars: 16,
+  maxFailureDetailChars: 8_192,
+  maxHeaders: 64,
+  maxHeaderNameChars: 256,
+  maxHeaderValueChars: 4_096,
+  maxIdentities: 32,
+  maxIdentityNameChars: 256,
+  /** An identity value is a serving node's name: a grid column. */
+  maxIdentityValueChars: 512,
+});
+
+const PHASE_FIELDS: readonly (readonly [keyof PhaseTimes, string])[] = [
+  ['dns', 'phases.dns'],
+  ['connect', 'phases.connect'],
+  ['tls', 'phases.tls'],
+  ['firstByte', 'phases.first_byte'],
+  ['download', 'phases.download'],
+  ['total', 'phases.total'],
+];
+
+const METHOD = /^[A-Z]{1,16}$/;
+
+/** A number as a reason shows it: NaN, Infinity, -Infinity, or its digits. */
+const shown = (v: number): string => String(v);
+
+/**
+ * What is wrong with a decoded result's values, or null: every number finite and in range, `started_at`
+ * within `bounds` of `nowMs` (the collector's clock), strings and maps bounded. The reason names the
+ * field as the wire contract does ("phases.total: NaN"). Never throws.
+ */
+export function resultProblem(r: ResultRecord, nowMs: number, bounds: ResultTimeBounds = RESULT_TIME_BOUNDS): string | null {
+  const L = RESULT_LIMITS;
+  const started = r.startedAtMs;
+  if (!Number.isSafeInteger(started) || started <= 0) return started === 0 ? 'started_at_ms is missing' : `started_at_ms: ${shown(started)} is not a time`;
+  if (started < nowMs - bounds.maxAgeMs) {
+    return `started_at_ms: ${new Date(started).toISOString()} is more than ${duration(bounds.maxAgeMs)} before the collector's clock (${new Date(nowMs).toISOString()}); results that old are past raw retention`;
+  }
+  if (started > nowMs + bounds.maxAheadMs) {
+    return `started_at_ms: ${new Date(started).toISOString()} is more than ${duration(bounds.maxAheadMs)} ahead of the collector's clock (${new Date(nowMs).toISOString()}): check the agent's clock (NTP)`;
+  }
+  if (r.roundAtMs !== 0 && (!Number.isSafeInteger(r.roundAtMs) || Math.abs(r.roundAtMs - started) > L.maxRoundSkewMs)) {
+    return `round_at_ms: ${shown(r.roundAtMs)} is not within a day of started_at_ms (${started})`;
+  }
+  const p = r.phases;
+  for (const [key, field] of PHASE_FIELDS) {
+    const v = p[key];
+    if (v === null) continue;
+    if (Number.isNaN(v)) return `${field}: NaN`;
+    if (!(v >= 0 && v <= L.maxPhaseMs)) return `${field}: ${shown(v)} is outside 0–${L.maxPhaseMs} ms`;
+  }
+  if (r.status !== null && r.status !== 0 && !(r.status >= 100 && r.status <= 599)) return `status: ${r.status} is not an HTTP status (100–599)`;
+  if (r.ipFamily !== 0 && r.ipFamily !== 4 && r.ipFamily !== 6) return `ip_family: ${r.ipFamily} is not 4, 6 or 0`;
+  if (r.ip !== '' && isIP(r.ip) === 0) return `ip: ${JSON.stringify(r.ip.slice(0, 64))} is not an IP address`;
+  if (r.sourceAddress !== '' && isIP(r.sourceAddress) === 0) return `source_address: ${JSON.stringify(r.sourceAddress.slice(0, 64))} is not an IP address`;
+  if (!Number.isSafeInteger(r.bodyBytes) || r.bodyBytes < 0 || r.bodyBytes > L.maxBodyBytes) return `body_bytes: ${shown(r.bodyBytes)} is outside 0–${L.maxBodyBytes}`;
+  if (r.ipsInRound > L.maxIpsInRound) return `ips_in_round: ${r.ipsInRound} is above ${L.maxIpsInRound}`;
+  const cert = r.tlsCertNotAfterMs;
+  if (cert !== null && (!Number.isSafeInteger(cert) || cert < 0 || cert > L.maxCertNotAfterMs)) return `tls_cert_not_after_ms: ${shown(cert)} is not a time up to the year 9999`;
+  if (r.url.length > L.maxUrlChars) return `url: ${r.url.length} characters, above ${L.maxUrlChars}`;
+  if (!METHOD.test(r.method)) return `method: ${JSON.stringify(r.method.slice(0, 32))} is not an HTTP method`;
+  if (r.failureDetail !== null && r.failureDetail.length > L.maxFailureDetailChars) return `failure_detail: ${r.failureDetail.length} characters, above ${L.maxFailureDetailChars}`;
+  return mapProblem('headers', r.headers, L.maxHeaders, L.maxHeaderNameChars, L.maxHeaderValueChars) ?? mapProblem('identity', r.identity, L.maxIdentities, L.maxIdentityNameChars, L.maxIdentityValueChars);
+}
+
+function mapProblem(field: string, map: Readonly<Record<string, string>>, maxEntries: number, maxKey: number, maxValue: number): string | null {
+  let n = 0;
+  for (const key in map) {
+    if (++n > maxEntries) return `${field}: more than ${maxEntries} entries`;
+    if (key.length > maxKey) return `${field}: a name of ${key.length} characters, above ${maxKey}`;
+    const value = map[key]!;
+    if (value.length > maxValue) return `${field}[${JSON.stringify(key.slice(0, 64))}]: ${value.length} characters, above ${maxValue}`;
+  }
+  return null;
+}
+
+/** 14 days, 5 minutes, 90 s: a bound as a reason shows it. */
+function duration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} day${ms === 86_400_000 ? '' : 's'}`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return `${ms / 1000} s`;
+}
+
 /** A message turned into something storable, or the reason it cannot be. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 type WireHeartbeat = InstanceType<typeof pb.Heartbeat>;
 
 /**
- * Checks one message of the results stream: size, subject, decoding, required ids, and that the
- * message's region/agent are the subject's (an agent may only publish its own subject, so a mismatch
- * is spoofing or a bug). Never throws.
+ * Checks one message of the results stream: size, subject, decoding, required ids, that the message's
+ * region/agent are the subject's (an agent may only publish its own subject, so a mismatch is spoofing
+ * or a bug), and its values (`resultProblem`, against the collector's clock `receivedAtMs`). Never throws.
  */
 export function resultFromMessage(
   subject: string,
@@ -49,6 +164,7 @@ export function resultFromMessage(
   receivedAtMs: number,
   maxBytes = MAX_RESULT_BYTES,
   subjects?: SubjectCache,
+  bounds: ResultTimeBounds = RESULT_TIME_BOUNDS,
 ): Checked<ResultRecord> {
   if (data.byteLength > maxBytes) return { ok: false, reason: `message is ${data.byteLength} bytes, above the ${maxBytes}-byte limit` };
   const from = subjects ? subjects.parse(subject) : parseAgentSubject(subject);
@@ -64,7 +180,8 @@ export function resultFromMessage(
   if (!RESULT_ID.test(record.resultId)) return { ok: false, reason: `result_id ${JSON.stringify(record.resultId.slice(0, 200))} is not 1–128 printable characters` };
   const targetProblem = idProblem(record.target);
   if (targetProblem) return { ok: false, reason: `target id ${targetProblem}` };
-  if (record.startedAtMs <= 0) return { ok: false, reason: 'started_at_ms is missing' };
+  const problem = resultProblem(record, receivedAtMs, bounds);
+  if (problem !== null) return { ok: false, reason: problem };
   return { ok: true, value: record };
 }
 
@@ -222,6 +339,12 @@ export function heartbeatFromMessage(subject: string, data: Uint8Array, received
   }
   if (h.region !== from.region) return { ok: false, reason: `heartbeat region "${h.region}" does not match subject region "${from.region}"` };
   if (h.agent !== from.agent) return { ok: false, reason: `heartbeat agent "${h.agent}" does not match subject agent "${from.agent}"` };
+  // a NaN would meet the agents table's NOT NULL columns as NULL, and the heartbeat would be lost unexplained
+  if (!(h.schedLagMs >= 0 && h.schedLagMs <= RESULT_LIMITS.maxPhaseMs)) return { ok: false, reason: `sched_lag_ms: ${shown(h.schedLagMs)} is outside 0–${RESULT_LIMITS.maxPhaseMs} ms` };
+  for (let i = 0; i < h.controls.length; i++) {
+    const t = h.controls[i]!.totalMs;
+    if (t != null && !(t >= 0 && t <= RESULT_LIMITS.maxPhaseMs)) return { ok: false, reason: `controls[${i}].total_ms: ${shown(t)} is outside 0–${RESULT_LIMITS.maxPhaseMs} ms` };
+  }
   return { ok: true, value: heartbeatFromWire(h, receivedAtMs) };
 }
 

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
 import type { Store } from '../store/index.js';
 import { AckFloor, DEFAULT_DURABLE, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
-import { MAX_RESULT_BYTES, heartbeatFromMessage } from './decode.js';
-import { WriterThread, type WriteOutcome } from './writer.js';
+import { MAX_RESULT_BYTES, RESULT_TIME_BOUNDS, heartbeatFromMessage } from './decode.js';
+import { DEFAULT_MAX_RESULT_TARGETS, DEFAULT_MAX_SERVING_NODES } from './admission.js';
+import { WriterThread, type WriteOutcome, type WriterSettings } from './writer.js';
 
 export interface IngestOptions {
   /** Connect it with `maxReconnectAttempts: -1`: ingest survives any outage the connection survives. */
@@ -25,6 +26,16 @@ export interface IngestOptions {
   readonly streamMaxAgeMs?: number;
   /** Replicas of the results stream and targets bucket when ingest creates them. Default 1. */
   readonly streamReplicas?: number;
+  /** Results that started longer ago than this (ms) are rejected: past raw retention. Default 14 days. */
+  readonly maxResultAgeMs?: number;
+  /** Results that start further ahead of the collector's clock than this (ms) are rejected (agents' clock skew). Default 5 minutes. */
+  readonly maxClockAheadMs?: number;
+  /** Targets known only from results (agents' own --targets files) taken at once; results of new ones past it are rejected. Default 20,000. */
+  readonly maxResultTargets?: number;
+  /** Distinct serving IPs, and values of each identity, one target may show per hour; results past it are rejected. Default 1,000. */
+  readonly maxServingNodes?: number;
+  /** The writer thread's commits: FULL (default: an acked batch survives a host crash) or NORMAL. */
+  readonly synchronous?: 'NORMAL' | 'FULL';
   /** Called on the main thread after each batch commits and before its messages are acked (instrumentation, tests). */
   readonly onCommitted?: (batch: { readonly messages: number } & WriteOutcome) => void;
 }
@@ -45,6 +56,14 @@ export interface IngestStats {
   readonly batches: number;
   /** Batches whose transaction failed; their messages were nak'd for redelivery. */
   readonly failedBatches: number;
+  /** Batches that failed for one of their rows and were committed row by row (the refused rows rejected). */
+  readonly isolatedBatches: number;
+  /** Of `rejected`: results of new targets past the cap of targets known only from results. */
+  readonly overTargetCap: number;
+  /** Of `rejected`: results that would have shown a target more distinct IPs or identity values per hour than allowed. */
+  readonly overServingCap: number;
+  /** Rejects the database refused to keep: lost, so that ingest goes on (logged as errors). */
+  readonly lostRejects: number;
   /** Now − the newest started_at of any result ingested; null before the first. */
   readonly lagMs: number | null;
   /**
@@ -89,16 +108,31 @@ export async function startIngest(opts: IngestOptions): Promise<Ingest> {
   const batchSize = opts.batchSize ?? 500;
   const maxWaitMs = opts.maxWaitMs ?? 200;
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
-  const maxBytes = opts.maxMessageBytes ?? MAX_RESULT_BYTES;
-  for (const [name, v] of Object.entries({ batchSize, maxWaitMs, ackWaitMs, maxMessageBytes: maxBytes })) {
+  for (const [name, v] of Object.entries({ batchSize, maxWaitMs, ackWaitMs })) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
-  const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, maxBytes);
+  const writer = writerSettings(opts);
+  const ingest = new IngestLoop(opts, batchSize, maxWaitMs, ackWaitMs, writer.maxMessageBytes, writer);
   // The first setup runs in the foreground, so a bad configuration or an unreachable server at start-up fails fast.
   const first = await ingest.setup();
   await ingest.startWriter();
   ingest.start(first);
   return ingest;
+}
+
+/** How the writer thread checks and commits, from the ingest's options (defaults applied, checked). */
+export function writerSettings(opts: Omit<IngestOptions, 'nc' | 'store' | 'logger'>): WriterSettings {
+  const maxMessageBytes = opts.maxMessageBytes ?? MAX_RESULT_BYTES;
+  const timeBounds = { maxAgeMs: opts.maxResultAgeMs ?? RESULT_TIME_BOUNDS.maxAgeMs, maxAheadMs: opts.maxClockAheadMs ?? RESULT_TIME_BOUNDS.maxAheadMs };
+  for (const [name, v] of Object.entries({ maxMessageBytes, maxResultAgeMs: timeBounds.maxAgeMs, maxClockAheadMs: timeBounds.maxAheadMs })) {
+    if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const maxResultTargets = opts.maxResultTargets ?? DEFAULT_MAX_RESULT_TARGETS;
+  if (!Number.isSafeInteger(maxResultTargets) || maxResultTargets < 0) throw new RangeError(`maxResultTargets must be a whole number ≥ 0, got ${maxResultTargets}`);
+  const maxServingNodes = opts.maxServingNodes ?? DEFAULT_MAX_SERVING_NODES;
+  if (!Number.isSafeInteger(maxServingNodes) || maxServingNodes < 1) throw new RangeError(`maxServingNodes must be a positive integer, got ${maxServingNodes}`);
+  // acks go out after commit: with FULL a power loss or host crash cannot undo a commit already acked
+  return { maxMessageBytes, timeBounds, maxResultTargets, maxServingNodes, synchronous: opts.synchronous ?? 'FULL' };
 }
 
 class IngestLoop implements Ingest {
@@ -121,7 +155,7 @@ class IngestLoop implements Ingest {
   private readonly writer: WriterThread;
   /** Batches handed to the writer and not yet acked or nak'd. */
   private readonly writing = new Set<Promise<void>>();
-  private counters = { received: 0, inserted: 0, duplicates: 0, rejected: 0, heartbeats: 0, batches: 0, failedBatches: 0 };
+  private counters = { received: 0, inserted: 0, duplicates: 0, rejected: 0, heartbeats: 0, batches: 0, failedBatches: 0, isolatedBatches: 0, overTargetCap: 0, overServingCap: 0, lostRejects: 0 };
   private newestStartedAtMs: number | null = null;
   private pending: number | null = null;
   private lastBatchAt: number | null = null;
@@ -132,11 +166,12 @@ class IngestLoop implements Ingest {
     private readonly maxWaitMs: number,
     private readonly ackWaitMs: number,
     private readonly maxBytes: number,
+    writer: WriterSettings,
   ) {
     this.logger = opts.logger.child({ component: 'ingest' });
     this.store = opts.store;
     this.durable = opts.durable ?? DEFAULT_DURABLE;
-    this.writer = new WriterThread(opts.store, maxBytes);
+    this.writer = new WriterThread(opts.store, writer);
   }
 
   startWriter(): Promise<void> {
@@ -337,7 +372,20 @@ class IngestLoop implements Ingest {
     this.counters.inserted += outcome.inserted;
     this.counters.duplicates += outcome.duplicates;
     this.counters.rejected += outcome.rejected;
+    this.counters.overTargetCap += outcome.overTargetCap;
+    this.counters.overServingCap += outcome.overServingCap;
     this.lastBatchAt = Date.now();
+    if (outcome.isolated) {
+      this.counters.isolatedBatches++;
+      this.logger.warn({ messages: batch.length, inserted: outcome.inserted, rejected: outcome.rejected }, 'batch failed for one of its rows: committed row by row, the refused rows kept in the rejects table');
+    }
+    if (outcome.lostRejects > 0) {
+      this.counters.lostRejects += outcome.lostRejects;
+      this.logger.error(
+        { lost: outcome.lostRejects, lostTotal: this.counters.lostRejects, firstRefused: outcome.firstLost },
+        'rejected messages the database refused to keep: acked and lost, so that ingest goes on',
+      );
+    }
     const newest = outcome.newestStartedAtMs;
     if (newest !== null && (this.newestStartedAtMs === null || newest > this.newestStartedAtMs)) this.newestStartedAtMs = newest;
     if (outcome.firstReject !== null) this.logReject(outcome.firstReject, outcome.rejected);

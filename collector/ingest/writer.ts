@@ -1,13 +1,34 @@
 import { Worker } from 'node:worker_threads';
 import type { CommitSummary, OpenDatabaseOptions, Store } from '../store/index.js';
+import type { ResultTimeBounds } from './decode.js';
 
 /** What the writer thread is started with. */
 export interface WriterConfig {
   readonly path: string;
+  /** The store's options, with the writer's own `synchronous`. */
   readonly openOptions: OpenDatabaseOptions;
   readonly maxMessageBytes: number;
   /** Send back the new results' observations (for the store's in-memory windows). */
   readonly reportFresh: boolean;
+  readonly timeBounds: ResultTimeBounds;
+  /** Targets known only from results, at most (see TargetAdmission). */
+  readonly maxResultTargets: number;
+  /** Distinct IPs / identity values per target and hour, at most (see ServingNodeBounds). */
+  readonly maxServingNodes: number;
+  readonly maxRejects: number;
+}
+
+/** How the writer thread checks and commits, beyond the store's own options. */
+export interface WriterSettings {
+  readonly maxMessageBytes: number;
+  readonly timeBounds: ResultTimeBounds;
+  readonly maxResultTargets: number;
+  readonly maxServingNodes: number;
+  /**
+   * The writer's commits: `FULL` (default) fsyncs each one, so a batch acked after its commit survives
+   * a power loss or a host crash too; `NORMAL` survives a process crash only.
+   */
+  readonly synchronous: 'NORMAL' | 'FULL';
 }
 
 /** One batch to the thread: the messages' subjects, and their payloads back to back in `data`. */
@@ -26,8 +47,18 @@ export interface WriteOutcome {
   readonly inserted: number;
   /** Valid results already stored (redeliveries). */
   readonly duplicates: number;
-  /** Messages kept in the rejects table. */
+  /** Messages kept in the rejects table (or meant for it: see `lostRejects`). */
   readonly rejected: number;
+  /** Of `rejected`: results set aside because their target was new past the cap of targets known only from results. */
+  readonly overTargetCap: number;
+  /** Of `rejected`: results that would have shown a target more distinct IPs or identity values this hour than allowed. */
+  readonly overServingCap: number;
+  /** Whether the batch failed whole and was committed row by row (a row the database refused). */
+  readonly isolated: boolean;
+  /** Rejects the database refused too: kept nowhere. */
+  readonly lostRejects: number;
+  /** Why the first of them was refused, or null. */
+  readonly firstLost: string | null;
   /** The newest started_at of the batch's valid results, or null. */
   readonly newestStartedAtMs: number | null;
   readonly firstReject: { readonly subject: string; readonly reason: string } | null;
@@ -36,7 +67,7 @@ export interface WriteOutcome {
 }
 
 /** The thread's answer to one batch (in the order batches were sent), or its ready signal. */
-export type FromWriter = ({ readonly id: number; readonly ok: true } & WriteOutcome) | { readonly id: number; readonly ok: false; readonly error: string } | { readonly ready: true };
+export type FromWriter = ({ readonly id: number; readonly ok: true } & WriteOutcome) | { readonly id: number; readonly ok: false; readonly error: string } | { readonly ready: true; readonly synchronous: number };
 
 interface Waiting {
   resolve(o: WriteOutcome): void;
@@ -60,9 +91,24 @@ export class WriterThread {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private readonly config: WriterConfig;
+  private synchronousLevel: number | null = null;
 
-  constructor(private readonly store: Store, maxMessageBytes: number) {
-    this.config = { path: store.path, openOptions: store.openOptions, maxMessageBytes, reportFresh: store.tracksRecent };
+  constructor(private readonly store: Store, settings: WriterSettings) {
+    this.config = {
+      path: store.path,
+      openOptions: { ...store.openOptions, synchronous: settings.synchronous },
+      maxMessageBytes: settings.maxMessageBytes,
+      reportFresh: store.tracksRecent,
+      timeBounds: settings.timeBounds,
+      maxResultTargets: settings.maxResultTargets,
+      maxServingNodes: settings.maxServingNodes,
+      maxRejects: store.maxRejects,
+    };
+  }
+
+  /** The running thread's connection's `PRAGMA synchronous` (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), as it said once ready; null before. */
+  get synchronous(): number | null {
+    return this.synchronousLevel;
   }
 
   /** Starts the thread unless it runs; resolves once it has opened the database, rejects if it cannot. */
@@ -75,6 +121,7 @@ export class WriterThread {
       worker.on('message', (m: FromWriter) => {
         if ('ready' in m) {
           started = true;
+          this.synchronousLevel = m.synchronous;
           resolve();
         } else this.answered(m);
       });

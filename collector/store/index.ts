@@ -44,5 +44,6 @@ export {
   type FailureSample,
   type StatusMinute,
 } from './reports.js';
-export { BatchInserter, openBatchInserter, type CommittedRows } from './batch.js';
+export { BatchInserter, DEFAULT_MAX_REJECTS, isRowError, openBatchInserter, type BatchInserterOptions, type CommittedRows, type IsolatedRows } from './batch.js';
 export { summarizeCommit, type CommitSummary, type CommittedBatch, type CommittedObservation } from './recent.js';
+export { KnownTargets } from './known-targets.js';

@@ -38,11 +38,14 @@ export class RejectsTable {
   private readonly countStmt;
   private readonly listStmt;
   private readonly deleteStmt;
+  private readonly trimStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare('INSERT INTO rejects (received_at_ms, subject, reason, size, bytes) VALUES (?, ?, ?, ?, ?)');
     this.countStmt = db.prepare('SELECT COUNT(*) FROM rejects').pluck();
     this.listStmt = db.prepare('SELECT * FROM rejects WHERE id < ? ORDER BY id DESC LIMIT ?');
+    // ids are rowids, given as max(id) + 1: the newest `maxRows` rows have the ids above max(id) - maxRows
+    this.trimStmt = db.prepare('DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?');
     this.deleteStmt = db.prepare(
       'DELETE FROM rejects WHERE id IN (SELECT id FROM rejects WHERE received_at_ms < ? ORDER BY received_at_ms LIMIT ?)',
     );
@@ -70,6 +73,14 @@ export class RejectsTable {
       size: r.size,
       bytes: r.bytes,
     }));
+  }
+
+  /**
+   * Deletes the oldest rows beyond the newest `maxRows`; returns how many. The bound holds whatever
+   * arrives: a hostile or broken agent cannot fill the disk through the rejects table.
+   */
+  trim(maxRows: number): number {
+    return this.trimStmt.run(maxRows).changes;
   }
 
   deleteBefore(cutoffMs: number, limit: number): number {

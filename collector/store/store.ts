@@ -8,7 +8,7 @@ import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
 import { AgentAlertsTable, type AgentAlertRecord } from './agent-alerts.js';
 import { TargetsTable, type StoredTarget } from './targets.js';
 import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type AgentMinuteRow, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
-import { BatchInserter } from './batch.js';
+import { BatchInserter, DEFAULT_MAX_REJECTS } from './batch.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
 import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './reports.js';
@@ -16,6 +16,8 @@ import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type F
 export interface StoreOptions extends OpenDatabaseOptions {
   /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
   readonly recent?: Partial<RecentOptions>;
+  /** Rows the rejects table keeps at most, the oldest deleted first. Default DEFAULT_MAX_REJECTS (100,000). */
+  readonly maxRejects?: number;
 }
 
 /** What one `insertBatch` did. */
@@ -51,6 +53,8 @@ export interface Store {
   readonly tracksRecent: boolean;
   /** The options the file was opened with (a second connection uses the same). */
   readonly openOptions: OpenDatabaseOptions;
+  /** Rows the rejects table keeps at most (a second connection writing rejects keeps to it too). */
+  readonly maxRejects: number;
   insertReject(reject: RejectRecord): void;
   countResults(): number;
   countRejects(): number;
@@ -141,8 +145,9 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path, opts);
   try {
     const schema = migrate(db);
-    const { recent, ...openOptions } = opts;
-    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions);
+    const { recent, maxRejects = DEFAULT_MAX_REJECTS, ...openOptions } = opts;
+    if (!Number.isSafeInteger(maxRejects) || maxRejects < 1) throw new RangeError(`maxRejects must be a positive integer, got ${maxRejects}`);
+    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions, maxRejects);
   } catch (err) {
     db.close();
     throw err;
@@ -174,6 +179,7 @@ class SqliteStore implements Store {
     readonly schema: { readonly from: number; readonly to: number },
     recent: RecentOptions,
     readonly openOptions: OpenDatabaseOptions,
+    readonly maxRejects: number,
   ) {
     this.results = new ResultsTable(db);
     this.rollupsTable = new RollupsTable(db);
@@ -193,7 +199,7 @@ class SqliteStore implements Store {
     this.targets = new TargetsTable(db);
     this.incidents = new IncidentsTable(db);
     this.reports = new ReportQueries(db);
-    this.inserter = new BatchInserter(db);
+    this.inserter = new BatchInserter(db, maxRejects);
     // Writes on this connection begin IMMEDIATE: the ingest's writer thread commits on its own
     // connection all the time, and a deferred transaction that reads before it writes (putTarget's
     // exists + upsert) fails at once with SQLITE_BUSY when that connection holds the write lock —
@@ -238,6 +244,7 @@ class SqliteStore implements Store {
 
   insertReject(reject: RejectRecord): void {
     this.rejects.insert([reject]);
+    this.rejects.trim(this.maxRejects);
   }
 
   countResults(): number {

@@ -23,6 +23,7 @@ describe('collector config', () => {
       heartbeatIntervalMs: 5_000,
       incidents: { intervalMs: 30_000, resolveAfterMs: 300_000, confirmEvaluations: 2 },
       streamReplicas: 1,
+      ingest: { maxResultTargets: 20_000, maxServingNodes: 1_000, maxRejects: 100_000, maxClockSkewMs: 300_000 },
       webhooks: [],
       publicUrl: null,
       logLevel: 'info',

@@ -120,7 +120,10 @@ function mangled(bytes: Uint8Array, random: () => number): Uint8Array {
 }
 
 const subject = resultsSubject('eu-west', 'a1');
-const valid = fakeResult({ region: 'eu-west', agent: 'a1', target: 'shop' });
+/** The collector's clock in these tests. */
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+const valid = fakeResult({ region: 'eu-west', agent: 'a1', target: 'shop', startedAtMs: NOW - 1_000 });
+const DAY = 86_400_000;
 
 describe('decode', () => {
   const cases: { name: string; subject: string; data: Uint8Array; reason: RegExp }[] = [
@@ -140,7 +143,7 @@ describe('decode', () => {
   ];
   for (const c of cases) {
     it(`decode - rejects a result: ${c.name}`, () => {
-      const got = resultFromMessage(c.subject, c.data, 1_000);
+      const got = resultFromMessage(c.subject, c.data, NOW);
       assert.equal(got.ok, false);
       assert.match(got.ok ? '' : got.reason, c.reason);
     });
@@ -150,7 +153,7 @@ describe('decode', () => {
     const wire = { ...valid, failureDetail: '', phases: { dns: 0, connect: 1 } };
     delete wire.status;
     delete wire.tlsCertNotAfterMs;
-    const got = resultFromMessage(subject, encodeResult(wire), 1_234, undefined, new SubjectCache());
+    const got = resultFromMessage(subject, encodeResult(wire), NOW + 1_234, undefined, new SubjectCache());
     assert.ok(got.ok);
     assert.equal(got.value.resultId, valid.resultId);
     assert.equal(got.value.startedAtMs, valid.startedAtMs);
@@ -159,11 +162,11 @@ describe('decode', () => {
     assert.equal(got.value.tlsCertNotAfterMs, null);
     assert.equal(got.value.failureDetail, null);
     assert.equal(got.value.bodyMatch, 'matched');
-    assert.equal(got.value.receivedAtMs, 1_234);
+    assert.equal(got.value.receivedAtMs, NOW + 1_234);
   });
 
   it('decode - 64-bit fields left out of the bytes still decode to numbers', () => {
-    const got = resultFromMessage(subject, encodeResult({ ...valid, roundAtMs: 0, bodyBytes: 0 }), 1);
+    const got = resultFromMessage(subject, encodeResult({ ...valid, roundAtMs: 0, bodyBytes: 0 }), NOW);
     assert.ok(got.ok);
     assert.equal(got.value.roundAtMs, 0);
     assert.equal(got.value.bodyBytes, 0);
@@ -190,6 +193,73 @@ describe('decode', () => {
     }
     // the damage must produce both outcomes for the comparison to mean anything
     assert.ok(failed > 2_000 && failed < 18_000, `${failed} of 20,000 damaged messages were rejected`);
+  });
+
+  // Well-formed results carrying impossible values: each rejected, the field named as the wire contract does.
+  const phases = (p: Partial<Record<'dns' | 'connect' | 'tls' | 'firstByte' | 'download' | 'total', number>>) => encodeResult({ ...valid, phases: { ...valid.phases, ...p } });
+  const poison: { name: string; data: Uint8Array; reason: string | RegExp }[] = [
+    { name: 'a NaN phase', data: phases({ total: NaN }), reason: 'phases.total: NaN' },
+    { name: 'an infinite phase', data: phases({ firstByte: Infinity }), reason: 'phases.first_byte: Infinity is outside 0–86400000 ms' },
+    { name: 'a minus-infinite phase', data: phases({ dns: -Infinity }), reason: 'phases.dns: -Infinity is outside 0–86400000 ms' },
+    { name: 'a negative phase', data: phases({ connect: -1 }), reason: 'phases.connect: -1 is outside 0–86400000 ms' },
+    { name: 'a huge phase (sums would overflow)', data: phases({ download: 1e308 }), reason: 'phases.download: 1e+308 is outside 0–86400000 ms' },
+    { name: 'a phase of more than a day', data: phases({ tls: DAY + 1 }), reason: 'phases.tls: 86400001 is outside 0–86400000 ms' },
+    { name: 'a status above 599', data: encodeResult({ ...valid, status: 700 }), reason: 'status: 700 is not an HTTP status (100–599)' },
+    { name: 'a status below 100', data: encodeResult({ ...valid, status: 42 }), reason: 'status: 42 is not an HTTP status (100–599)' },
+    {
+      name: 'a start far in the past',
+      data: encodeResult({ ...valid, startedAtMs: NOW - 15 * DAY, roundAtMs: NOW - 15 * DAY }),
+      reason: "started_at_ms: 2026-11-22T12:00:00.000Z is more than 14 days before the collector's clock (2026-12-07T12:00:00.000Z); results that old are past raw retention",
+    },
+    {
+      name: 'a start in the future',
+      data: encodeResult({ ...valid, startedAtMs: NOW + 6 * 60_000, roundAtMs: NOW + 6 * 60_000 }),
+      reason: "started_at_ms: 2026-12-07T12:06:00.000Z is more than 5 minutes ahead of the collector's clock (2026-12-07T12:00:00.000Z): check the agent's clock (NTP)",
+    },
+    { name: 'a negative start', data: encodeResult({ ...valid, startedAtMs: -5 }), reason: 'started_at_ms: -5 is not a time' },
+    { name: 'a round far from the start', data: encodeResult({ ...valid, roundAtMs: 1 }), reason: `round_at_ms: 1 is not within a day of started_at_ms (${NOW - 1_000})` },
+    { name: 'an ip that is none', data: encodeResult({ ...valid, ip: '203.0.113.7; DROP TABLE' }), reason: 'ip: "203.0.113.7; DROP TABLE" is not an IP address' },
+    { name: 'a source address that is none', data: encodeResult({ ...valid, sourceAddress: 'x'.repeat(100) }), reason: `source_address: "${'x'.repeat(64)}" is not an IP address` },
+    { name: 'an ip family of 5', data: encodeResult({ ...valid, ipFamily: 5 }), reason: 'ip_family: 5 is not 4, 6 or 0' },
+    { name: 'body bytes past 1 GiB', data: encodeResult({ ...valid, bodyBytes: 2 ** 40 }), reason: 'body_bytes: 1099511627776 is outside 0–1073741824' },
+    { name: 'a negative certificate expiry', data: encodeResult({ ...valid, tlsCertNotAfterMs: -5 }), reason: 'tls_cert_not_after_ms: -5 is not a time up to the year 9999' },
+    { name: 'ips in round past 1,024', data: encodeResult({ ...valid, ipsInRound: 100_000 }), reason: 'ips_in_round: 100000 is above 1024' },
+    { name: 'a URL of 10,000 characters', data: encodeResult({ ...valid, url: `https://x.example/${'a'.repeat(9_982)}` }), reason: 'url: 10000 characters, above 8192' },
+    { name: 'a method that is none', data: encodeResult({ ...valid, method: 'get me' }), reason: 'method: "get me" is not an HTTP method' },
+    { name: 'a failure detail of 9,000 characters', data: encodeResult({ ...valid, failureDetail: 'e'.repeat(9_000) }), reason: 'failure_detail: 9000 characters, above 8192' },
+    { name: '65 headers', data: encodeResult({ ...valid, headers: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`h${i}`, 'v'])) }), reason: 'headers: more than 64 entries' },
+    { name: 'an identity value of 600 characters', data: encodeResult({ ...valid, identity: { 'x-served-by': 'n'.repeat(600) } }), reason: 'identity["x-served-by"]: 600 characters, above 512' },
+  ];
+  for (const c of poison) {
+    it(`decode - rejects a result carrying impossible values: ${c.name}`, () => {
+      assert.deepEqual(resultFromMessage(subject, c.data, NOW), { ok: false, reason: c.reason });
+    });
+  }
+
+  it('decode - a start exactly at either time bound is taken; the bounds are the caller\'s', () => {
+    const at = (startedAtMs: number, bounds?: { maxAgeMs: number; maxAheadMs: number }) =>
+      resultFromMessage(subject, encodeResult({ ...valid, startedAtMs, roundAtMs: startedAtMs }), NOW, undefined, undefined, bounds).ok;
+    assert.equal(at(NOW - 14 * DAY), true);
+    assert.equal(at(NOW - 14 * DAY - 1), false);
+    assert.equal(at(NOW + 5 * 60_000), true);
+    assert.equal(at(NOW + 5 * 60_000 + 1), false);
+    assert.equal(at(NOW - 2 * DAY, { maxAgeMs: DAY, maxAheadMs: 1_000 }), false);
+    assert.equal(at(NOW + 2_000, { maxAgeMs: DAY, maxAheadMs: 1_000 }), false);
+    assert.equal(at(NOW + 1_000, { maxAgeMs: DAY, maxAheadMs: 1_000 }), true);
+  });
+
+  it('decode - edge values an agent does send are taken: zero phases, status 0, no IP (DNS failed), a certificate of 9999', () => {
+    const edge = { ...valid, phases: { dns: 0, connect: 0, tls: 0, firstByte: 0, download: 0, total: DAY }, status: 0, ip: '', ipFamily: 0, tlsCertNotAfterMs: 253_402_300_799_999 };
+    assert.equal(resultFromMessage(subject, encodeResult(edge), NOW).ok, true);
+    assert.equal(resultFromMessage(subject, encodeResult({ ...valid, ip: '2001:db8::7', ipFamily: 6, sourceAddress: '::1' }), NOW).ok, true);
+  });
+
+  it('decode - a heartbeat carrying a NaN is rejected, the field named', () => {
+    const hb = (schedLagMs: number, totalMs?: number) =>
+      encodeHeartbeat({ agent: 'a1', region: 'eu-west', version: '1', sentAtMs: 5, schedLagMs, controls: [{ url: 'u', ok: true, ...(totalMs === undefined ? {} : { totalMs }) }] });
+    assert.deepEqual(heartbeatFromMessage(heartbeatSubject('eu-west', 'a1'), hb(NaN), 9), { ok: false, reason: 'sched_lag_ms: NaN is outside 0–86400000 ms' });
+    assert.deepEqual(heartbeatFromMessage(heartbeatSubject('eu-west', 'a1'), hb(1, -Infinity), 9), { ok: false, reason: 'controls[0].total_ms: -Infinity is outside 0–86400000 ms' });
+    assert.equal(heartbeatFromMessage(heartbeatSubject('eu-west', 'a1'), hb(1, 20), 9).ok, true);
   });
 
   it('decode - heartbeats are checked like results', () => {

@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { WriterThread } from '../../../collector/ingest/writer.js';
-import { MAX_RESULT_BYTES } from '../../../collector/ingest/decode.js';
+import { writerSettings } from '../../../collector/ingest/index.js';
+import { MAX_RESULT_BYTES, RESULT_TIME_BOUNDS } from '../../../collector/ingest/decode.js';
+
+const SETTINGS = { maxMessageBytes: MAX_RESULT_BYTES, timeBounds: RESULT_TIME_BOUNDS, maxResultTargets: 20_000, maxServingNodes: 1_000, synchronous: 'FULL' } as const;
 import { asMessages, variedResults } from '../../helpers/collector-fixtures.js';
 import { TempDir, tempStore } from '../../helpers/collector-store.js';
 
@@ -10,7 +13,7 @@ describe('ingest writer thread', () => {
   it('writer - commits batches on its own connection and reports them to the store\'s windows', async () => {
     const dir = new TempDir();
     const store = tempStore(dir);
-    const writer = new WriterThread(store, MAX_RESULT_BYTES);
+    const writer = new WriterThread(store, SETTINGS);
     try {
       await writer.start();
       const first = variedResults(200, 1);
@@ -44,7 +47,7 @@ describe('ingest writer thread', () => {
   it('writer - a thread that dies fails its batch in flight, resets the windows, and the next batch starts a new thread', async () => {
     const dir = new TempDir();
     const store = tempStore(dir);
-    const writer = new WriterThread(store, MAX_RESULT_BYTES);
+    const writer = new WriterThread(store, SETTINGS);
     try {
       await writer.start();
       const first = variedResults(100, 3);
@@ -68,5 +71,33 @@ describe('ingest writer thread', () => {
       store.close();
       dir.dispose();
     }
+  });
+
+  it('writer - commits with synchronous=FULL by default, so a batch acked after its commit survives a host crash', async () => {
+    assert.equal(writerSettings({}).synchronous, 'FULL');
+    assert.equal(writerSettings({ synchronous: 'NORMAL' }).synchronous, 'NORMAL');
+    const dir = new TempDir();
+    // the store's own connection stays NORMAL (the API's writes); the writer's is its own
+    const store = tempStore(dir);
+    const full = new WriterThread(store, writerSettings({}));
+    const normal = new WriterThread(store, writerSettings({ synchronous: 'NORMAL' }));
+    try {
+      await full.start();
+      await normal.start();
+      assert.equal(full.synchronous, 2, 'PRAGMA synchronous on the writer thread\'s connection: FULL');
+      assert.equal(normal.synchronous, 1, 'NORMAL when told');
+      assert.equal((await full.write(asMessages(variedResults(10, 6)), Date.now())).inserted, 10);
+    } finally {
+      await full.close();
+      await normal.close();
+      store.close();
+      dir.dispose();
+    }
+  });
+
+  it('writer - its settings are checked', () => {
+    assert.throws(() => writerSettings({ maxResultTargets: -1 }), /^RangeError: maxResultTargets must be a whole number ≥ 0, got -1$/);
+    assert.throws(() => writerSettings({ maxClockAheadMs: 0 }), /^RangeError: maxClockAheadMs must be a positive integer, got 0$/);
+    assert.throws(() => writerSettings({ maxServingNodes: 0 }), /^RangeError: maxServingNodes must be a positive integer, got 0$/);
   });
 });
