@@ -29,6 +29,10 @@ export const AgentConfigSchema = Type.Object(
     bodyCap: Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?$', errorMessage: 'must be a size such as 1MiB', description: 'bytes of a response body read at most' }),
     caFile: Type.Array(Type.String(), { description: 'extra CA certificate (PEM) to trust for HTTPS targets (repeatable)' }),
     noIpv6: Type.Boolean({ description: 'probe A records only (for a VPS without IPv6)' }),
+    allowPrivateTargets: Type.Boolean({
+      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (default: refused, checked on the resolved IP; see README)',
+    }),
+    maxIpsPerRound: Type.Integer({ minimum: 1, maximum: 256, errorMessage: 'must be a whole number from 1 to 256', description: 'IPs of one target probed per round at most (resolveAll); the rest are skipped and counted' }),
     shutdownTimeout: Duration('how long in-flight probes may finish at SIGTERM before they are cut'),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { errorMessage: 'must be one of fatal, error, warn, info, debug, trace', description: 'log level' }),
   },
@@ -56,6 +60,9 @@ export interface AgentConfig {
   readonly bodyCapBytes: number;
   readonly caFiles: readonly string[];
   readonly ipFamilies: readonly (4 | 6)[];
+  /** Probe loopback, link-local, private and reserved IPs too; false: refused (ADDRESS_BLOCKED). */
+  readonly allowPrivateTargets: boolean;
+  readonly maxIpsPerRound: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
 }
@@ -80,6 +87,8 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     bodyCap: '1MiB',
     caFile: [],
     noIpv6: false,
+    allowPrivateTargets: false,
+    maxIpsPerRound: 16,
     shutdownTimeout: '10s',
     logLevel: 'info',
     spoolDir: join(state, 'spool'),
@@ -128,6 +137,8 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     bodyCapBytes: parseSize(c.bodyCap)!,
     caFiles: Object.freeze([...c.caFile]),
     ipFamilies: Object.freeze(c.noIpv6 ? ([4] as const) : ([4, 6] as const)),
+    allowPrivateTargets: c.allowPrivateTargets,
+    maxIpsPerRound: c.maxIpsPerRound,
     shutdownTimeoutMs: parseDuration(c.shutdownTimeout)!,
     logLevel: c.logLevel,
   });

@@ -47,7 +47,10 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     }
   };
   try {
-    const store = (running.store = openStore(config.db));
+    const store = (running.store = openStore(config.db, {
+      onBadTarget: (target, err) =>
+        logger.error({ target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
+    }));
     logger.info({ db: config.db, schema: store.schema }, 'database open');
 
     let nc: NatsConnection;
@@ -79,6 +82,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       logger,
       tokens: { api: config.apiToken, read: config.readToken },
       windows: config.windows,
+      allowPrivateTargets: config.allowPrivateTargets,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ingestStats: () => running.ingest?.stats() ?? null,
       now: () => Date.now(),
