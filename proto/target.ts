@@ -28,13 +28,13 @@ export const MAX_REQUEST_HEADERS = 32;
  * test/proto/target.test.ts checks that undici still refuses each name it is listed for.
  */
 export const REFUSED_REQUEST_HEADERS: Readonly<Record<string, string>> = {
-  'transfer-encoding': 'the HTTP client frames the request itself (undici refuses it)',
-  'keep-alive': 'every probe opens a fresh connection (undici refuses it)',
-  upgrade: 'a probe is a plain request, not a protocol upgrade (undici refuses it)',
-  expect: 'a probe sends no body to negotiate (undici refuses it)',
-  'content-length': 'a probe sends no body; the client sets it (undici refuses a wrong one)',
+  'transfer-encoding': 'the HTTP client frames the request itself (undici refuses this header)',
+  'keep-alive': 'every probe opens a fresh connection (undici refuses this header)',
+  upgrade: 'a probe is a plain request, not a protocol upgrade (undici refuses this header)',
+  expect: 'a probe sends no body to negotiate (undici refuses this header)',
+  'content-length': 'a probe sends no body and the client sets the length (undici refuses a wrong one)',
   connection: 'every probe opens a fresh connection and closes it',
-  host: "set by crossprobe itself from the URL's host",
+  host: "set by crossprobe itself (the URL's host)",
   'crossprobe-probe-id': 'set by crossprobe itself (the result id)',
 };
 /** A target as users write it: in an agent's --targets file, and as the body of POST /api/v1/targets. */
@@ -182,8 +182,7 @@ export function parseTarget(value: unknown, where = ''): Target {
     names.add(name);
     return { header: rule.header.toLowerCase(), pattern: rule.pattern ?? null, name };
   });
-  // no prototype: a header named __proto__ or constructor is just a header
-  const headers = Object.create(null) as Record<string, string>;
+  const headers: Record<string, string> = {};
   const entries = Object.entries(spec.headers ?? {});
   if (entries.length > MAX_REQUEST_HEADERS) throw new ConfigError(`${at('headers')}: at most ${MAX_REQUEST_HEADERS} headers (got ${entries.length})`, at('headers'));
   for (const [k, v] of entries) {
@@ -196,9 +195,10 @@ export function parseTarget(value: unknown, where = ''): Target {
       throw new ConfigError(`${at(`headers.${k}`)}: a header value may be at most ${MAX_HEADER_VALUE_LENGTH} characters (got ${v.length})`, at('headers'));
     }
     const name = k.toLowerCase();
-    if (Object.hasOwn(REFUSED_REQUEST_HEADERS, name)) throw new ConfigError(`${at(`headers.${k}`)}: cannot be set: ${REFUSED_REQUEST_HEADERS[name]}; remove it`, at('headers'));
+    if (Object.hasOwn(REFUSED_REQUEST_HEADERS, name)) throw new ConfigError(`${at(`headers.${k}`)}: ${REFUSED_REQUEST_HEADERS[name]}; remove it`, at('headers'));
     if (Object.hasOwn(headers, name)) throw new ConfigError(`${at(`headers.${k}`)}: set twice (header names are case-insensitive)`, at('headers'));
-    headers[name] = v;
+    // defined, not assigned: a header named __proto__ is just a header
+    Object.defineProperty(headers, name, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return Object.freeze({
     id: spec.id,

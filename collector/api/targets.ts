@@ -22,7 +22,7 @@ function isKeyExists(err: unknown): boolean {
 
 /** A target from a request body: validated, and refused when its URL names a private address the collector does not allow. */
 function targetFromBody(ctx: ApiContext, body: unknown): Target {
-  const target = targetFromBody(ctx, body);
+  const target = parseTarget(body, 'body');
   const blocked = ctx.allowPrivateTargets === true ? null : blockedUrlHost(target.url);
   if (blocked !== null) {
     throw badRequest(
