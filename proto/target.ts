@@ -23,8 +23,9 @@ export const MAX_REQUEST_HEADERS = 32;
 
 /**
  * Request headers a target may not set, and why. undici throws on transfer-encoding, keep-alive,
- * upgrade and expect, and on a content-length that does not match the (empty) body; connection is
- * crossprobe's (one fresh connection per probe); host and crossprobe-probe-id are set by crossprobe.
+ * upgrade and expect (lib/core/request.js processHeader); it sends a content-length on a request
+ * without a body, leaving the server waiting; connection is crossprobe's (one fresh connection per
+ * probe); host and crossprobe-probe-id are set by crossprobe.
  * test/proto/target.test.ts checks that undici still refuses each name it is listed for.
  */
 export const REFUSED_REQUEST_HEADERS: Readonly<Record<string, string>> = {
@@ -32,7 +33,7 @@ export const REFUSED_REQUEST_HEADERS: Readonly<Record<string, string>> = {
   'keep-alive': 'every probe opens a fresh connection (undici refuses this header)',
   upgrade: 'a probe is a plain request, not a protocol upgrade (undici refuses this header)',
   expect: 'a probe sends no body to negotiate (undici refuses this header)',
-  'content-length': 'a probe sends no body and the client sets the length (undici refuses a wrong one)',
+  'content-length': 'a probe sends no body (a length would leave the server waiting for one)',
   connection: 'every probe opens a fresh connection and closes it',
   host: "set by crossprobe itself (the URL's host)",
   'crossprobe-probe-id': 'set by crossprobe itself (the result id)',
@@ -149,7 +150,7 @@ export function parseTarget(value: unknown, where = ''): Target {
   }
   const intervalMs = spec.interval !== undefined ? parseDuration(spec.interval) : TARGET_DEFAULTS.intervalMs;
   if (intervalMs === null || intervalMs > MAX_INTERVAL_MS) {
-    throw new ConfigError(`${at('interval')}: must be at most ${formatDuration(MAX_INTERVAL_MS)} (got "${spec.interval}")`, at('interval'));
+    throw new ConfigError(`${at('interval')}: must be at most ${MAX_INTERVAL_MS / 3_600_000}h (got "${spec.interval}")`, at('interval'));
   }
   if (intervalMs < MIN_INTERVAL_MS) throw new ConfigError(`${at('interval')}: must be at least ${MIN_INTERVAL_MS}ms (got "${spec.interval}")`, at('interval'));
   const timeoutMs = spec.timeout !== undefined ? parseDuration(spec.timeout) : Math.min(TARGET_DEFAULTS.timeoutMs, intervalMs);

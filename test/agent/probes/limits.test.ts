@@ -14,6 +14,7 @@ describe('probe limits', () => {
   let http: TestHttpServer;
   let requests = 0;
   let lastHeaders: Record<string, string | string[] | undefined> = {};
+  const paths: string[] = [];
   const hundred = Array.from({ length: 100 }, (_, i) => `127.0.${Math.floor(i / 250) + 3}.${(i % 250) + 1}`);
 
   before(async () => {
@@ -30,6 +31,13 @@ describe('probe limits', () => {
       handler: (req, res) => {
         requests++;
         lastHeaders = req.headers;
+        paths.push(req.url ?? '');
+        if (req.url === '/moved') {
+          // where a redirect-following client would go next: the check on the resolved IP would not see it
+          res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+          res.end();
+          return;
+        }
         res.writeHead(200, { 'x-node': `${'a'.repeat(5000)}-node-7`, 'x-short': 'edge-fra-3' });
         res.end('ok');
       },
@@ -66,6 +74,15 @@ describe('probe limits', () => {
     const [mapped] = await probeTarget(testTarget({ url: `http://[::ffff:127.0.0.1]:${http.port}/` }), ROUND, ctx);
     assert.equal(failureOf(mapped!), 'ADDRESS_BLOCKED');
     assert.equal(requests, before);
+  });
+
+  test('redirects - a probe does not follow them: a 302 towards the metadata service is the result', async () => {
+    const target = testTarget({ url: `http://shop.test:${http.port}/moved`, expect: { status: [200, 399] }, timeout: '2s' });
+    const [r] = await probeTarget(target, ROUND, testContext(resolver));
+    assert.equal(r!.ok, true, r!.failureDetail ?? '');
+    assert.equal(r!.status, 302);
+    assert.equal(r!.ip, '127.0.0.1');
+    assert.equal(paths.at(-1), '/moved');
   });
 
   test('identity - a catastrophic-backtracking pattern runs in linear time: the probe returns its result', async () => {

@@ -27,6 +27,7 @@ describe('targets KV watcher', () => {
     const watching = watchTargetsKv(nc, { put: (t) => put.push(t), delete: () => undefined }, logger, stop.signal);
     try {
       await kv.put('shop', targetToWire(parseTarget({ id: 'shop', url: 'https://shop.example.com/', interval: '1m' })));
+      await waitFor('the good target', () => put.find((t) => t.id === 'shop'));
       const bad = { id: 'shop', url: 'https://shop.example.com/', method: 'GET', timeoutMs: 10_000, resolveAll: true };
       await kv.put('shop', encodeTarget({ ...bad, intervalMs: 30 * 86_400_000 }));
       await kv.put('shop', encodeTarget({ ...bad, intervalMs: 0xffffffff }));
