@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, parseDuration } from '../proto/index.js';
+import { ConfigError, durationProblem, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
@@ -96,6 +96,17 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   return finishAgentConfig(c);
 }
 
+/** The longest timer duration the agent takes: far below setTimeout's 24.8-day limit, past which Node fires after 1 ms. */
+const MAX_TIMER_MS = 24 * 3_600_000;
+
+/** A duration flag the agent runs a timer on, in ms: bounded, or a ConfigError naming the key. */
+function timerMs(key: keyof AgentConfigInput, flag: string, env: string, text: string): number {
+  const v = parseDuration(text);
+  const problem = v === null ? durationProblem(text) : v > MAX_TIMER_MS ? 'must be at most 24h' : null;
+  if (problem !== null) throw new ConfigError(`${key} (${flag}, ${env}): ${problem} (got ${JSON.stringify(text)})`, key);
+  return v!;
+}
+
 function finishAgentConfig(c: AgentConfigInput): AgentConfig {
   const nats = c.nats.split(',').map((s) => s.trim()).filter(Boolean);
   for (const u of nats) {
@@ -128,18 +139,18 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     sourceAddress: c.sourceAddress ?? null,
     targetsFile: c.targets ?? null,
     controls: Object.freeze(controls),
-    controlIntervalMs: parseDuration(c.controlInterval)!,
+    controlIntervalMs: timerMs('controlInterval', '--control-interval', 'CROSSPROBE_CONTROL_INTERVAL', c.controlInterval),
     kv: !c.noKv,
     spoolDir: c.spoolDir,
     spoolMaxBytes: parseSize(c.spoolMax)!,
-    heartbeatIntervalMs: parseDuration(c.heartbeatInterval)!,
+    heartbeatIntervalMs: timerMs('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
     concurrency: c.concurrency,
     bodyCapBytes: parseSize(c.bodyCap)!,
     caFiles: Object.freeze([...c.caFile]),
     ipFamilies: Object.freeze(c.noIpv6 ? ([4] as const) : ([4, 6] as const)),
     allowPrivateTargets: c.allowPrivateTargets,
     maxIpsPerRound: c.maxIpsPerRound,
-    shutdownTimeoutMs: parseDuration(c.shutdownTimeout)!,
+    shutdownTimeoutMs: timerMs('shutdownTimeout', '--shutdown-timeout', 'CROSSPROBE_SHUTDOWN_TIMEOUT', c.shutdownTimeout),
     logLevel: c.logLevel,
   });
 }

@@ -35,8 +35,11 @@ function targetFromBody(ctx: ApiContext, body: unknown): Target {
 
 function stored(ctx: ApiContext, id: string): StoredTarget {
   const s = ctx.store.getTarget(id);
-  if (!s) throw notFound(`target "${id}" does not exist`);
-  return s;
+  if (s) return s;
+  if (ctx.store.hasTarget(id)) {
+    throw notFound(`target "${id}" is stored but no longer validates (the collector log says why); replace it with PUT or delete it`);
+  }
+  throw notFound(`target "${id}" does not exist`);
 }
 
 // A write goes to the KV bucket first (what the agents act on), then to the store: when NATS cannot
@@ -75,7 +78,7 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       schema: { body: TargetSpecSchema, response: { 201: StoredTargetSchema, 400: ErrorSchema, 409: ErrorSchema } },
       handle: async ({ body, reply }) => {
         const target = targetFromBody(ctx, body);
-        if (ctx.store.getTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
+        if (ctx.store.hasTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
         const saved = await write(ctx, target, 'create');
         void reply.code(201).header('location', `${BASE}/${target.id}`);
         return view(saved);
@@ -100,7 +103,7 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       handle: async ({ params, body, reply }) => {
         const target = targetFromBody(ctx, body);
         if (target.id !== params.id) throw badRequest(`body.id: must equal the id in the path ("${params.id}"), got "${target.id}"`);
-        const created = ctx.store.getTarget(target.id) === null;
+        const created = !ctx.store.hasTarget(target.id);
         const saved = await write(ctx, target, 'put');
         void reply.code(created ? 201 : 200);
         return view(saved);

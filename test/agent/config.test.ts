@@ -105,7 +105,7 @@ test('agent command - bad configuration exits non-zero with a message naming the
   }
 });
 
-test('agent config - private targets are refused unless --allow-private-targets; DNS fan-out capped by --max-ips-per-round', () => {
+test('agent config - private targets are refused unless --allow-private-targets; DNS fan-out capped by --max-ips-per-round; timers at most 24h', () => {
   const d = parseAgentConfig([...base], {});
   assert.equal(d.allowPrivateTargets, false);
   assert.equal(d.maxIpsPerRound, 16);
@@ -113,6 +113,12 @@ test('agent config - private targets are refused unless --allow-private-targets;
   assert.equal(c.allowPrivateTargets, true);
   assert.equal(c.maxIpsPerRound, 4);
   assert.equal(parseAgentConfig([...base], { CROSSPROBE_ALLOW_PRIVATE_TARGETS: 'true' }).allowPrivateTargets, true);
+  assert.throws(() => parseAgentConfig([...base, '--heartbeat-interval', '30d'], {}), {
+    message: 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be at most 24h (got "30d")',
+  });
+  assert.throws(() => parseAgentConfig([...base, '--shutdown-timeout', `${'9'.repeat(309)}d`], {}), {
+    message: `shutdownTimeout (--shutdown-timeout, CROSSPROBE_SHUTDOWN_TIMEOUT): must be at most 3650d (got "${'9'.repeat(309)}d")`,
+  });
   assert.throws(() => parseAgentConfig([...base, '--max-ips-per-round', '0'], {}), {
     message: 'maxIpsPerRound (--max-ips-per-round, CROSSPROBE_MAX_IPS_PER_ROUND): must be a whole number from 1 to 256 (got 0)',
   });

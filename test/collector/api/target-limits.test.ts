@@ -24,7 +24,8 @@ function writeRawTargets(path: string, rows: readonly { id: string; spec: unknow
   const db = new Database(path);
   try {
     const put = db.prepare('INSERT OR REPLACE INTO targets (id, spec, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)');
-    for (const r of rows) put.run(r.id, JSON.stringify(r.spec), Date.now(), Date.now());
+    // a string is written as it is: a row that is not JSON at all
+    for (const r of rows) put.run(r.id, typeof r.spec === 'string' ? r.spec : JSON.stringify(r.spec), Date.now(), Date.now());
   } finally {
     db.close();
   }
@@ -103,6 +104,7 @@ describe('target limits - a bad stored target', () => {
       }
       const one = await h.app.inject({ method: 'GET', url: '/api/v1/targets/forever' });
       assert.equal(one.statusCode, 404);
+      assert.equal(errorOf(one.body).message, 'target "forever" is stored but no longer validates (the collector log says why); replace it with PUT or delete it');
       const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
       assert.equal(metrics.statusCode, 200, metrics.body);
       assert.match(metrics.body, /^crossprobe_targets 1$/m);
@@ -132,7 +134,10 @@ describe('target limits - a bad stored target', () => {
       const month = told.find((l) => l.target === 'month')!;
       assert.equal((month.err as { message: string }).message, 'stored target "month".interval: must be at most 24h (got "30d")');
 
-      // a bad row can still be deleted, and then it is gone
+      // a bad row can be replaced (200: it existed) or deleted, and then it is gone
+      const replaced = await h.app.inject({ method: 'PUT', url: '/api/v1/targets/month', payload: { id: 'month', url: 'https://month.example.com/', interval: '1h' } });
+      assert.equal(replaced.statusCode, 200, replaced.body);
+      assert.equal(h.store.getTarget('month')?.target.intervalMs, 3_600_000);
       const del = await h.app.inject({ method: 'DELETE', url: '/api/v1/targets/forever' });
       assert.equal(del.statusCode, 200, del.body);
       assert.equal(h.store.hasTarget('forever'), false);
