@@ -49,12 +49,17 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     bodyCapBytes: config.bodyCapBytes,
     userAgent: `crossprobe/${VERSION}`,
     ipFamilies: config.ipFamilies,
+    allowPrivateTargets: config.allowPrivateTargets,
+    maxIpsPerRound: config.maxIpsPerRound,
+    onIpsSkipped: ipsSkipped(logger),
   };
   const scheduler = new Scheduler(probeInto(sink, ctx), { concurrency: config.concurrency, logger });
 
   const controls = new Controls(config.controls, config.controlIntervalMs);
   const controlScheduler = new Scheduler(
-    async (t, roundAtMs, signal) => controls.record(t, await probeTarget(t, roundAtMs, { ...ctx, signal })),
+    // control URLs are the operator's own word (--control, on this machine), not API input: a private
+    // one (the collector's /healthz on a private network) is probed whatever --allow-private-targets says
+    async (t, roundAtMs, signal) => controls.record(t, await probeTarget(t, roundAtMs, { ...ctx, allowPrivateTargets: true, signal })),
     { concurrency: Math.max(1, controls.targets.length), logger },
   );
   controlScheduler.sync(controls.targets);
@@ -77,7 +82,10 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     }
   };
   process.on('SIGHUP', reload);
-  logger.info({ version: VERSION, nats: config.nats, targets: fileTargets.length, kv: config.kv, controls: config.controls.length }, 'agent started');
+  logger.info(
+    { version: VERSION, nats: config.nats, targets: fileTargets.length, kv: config.kv, controls: config.controls.length, allowPrivateTargets: config.allowPrivateTargets },
+    'agent started',
+  );
 
   const heartbeat = (): Heartbeat => {
     const s = sink.stats();
@@ -130,6 +138,22 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
 function probeInto(sink: ResultSink, ctx: ProbeContext) {
   return async (t: Target, roundAtMs: number, signal: AbortSignal): Promise<void> => {
     for (const r of await probeTarget(t, roundAtMs, { ...ctx, signal })) sink.submit(r);
+  };
+}
+
+/**
+ * Logs a target whose DNS answer had more IPs than --max-ips-per-round: once per target and count, not
+ * every round (a name with 100 records would otherwise log every interval).
+ */
+function ipsSkipped(logger: Logger): (target: Target, skipped: number, resolved: number) => void {
+  const told = new Map<string, number>();
+  return (target, skipped, resolved) => {
+    if (told.get(target.id) === resolved) return;
+    told.set(target.id, resolved);
+    logger.warn(
+      { target: target.id, resolved, probed: resolved - skipped, skipped },
+      'DNS answered with more IPs than --max-ips-per-round; the first ones are probed, the rest skipped',
+    );
   };
 }
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, parseDuration } from '../proto/index.js';
+import { ConfigError, durationProblem, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
@@ -29,6 +29,10 @@ export const AgentConfigSchema = Type.Object(
     bodyCap: Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?$', errorMessage: 'must be a size such as 1MiB', description: 'bytes of a response body read at most' }),
     caFile: Type.Array(Type.String(), { description: 'extra CA certificate (PEM) to trust for HTTPS targets (repeatable)' }),
     noIpv6: Type.Boolean({ description: 'probe A records only (for a VPS without IPv6)' }),
+    allowPrivateTargets: Type.Boolean({
+      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (default: refused, checked on the resolved IP; see README)',
+    }),
+    maxIpsPerRound: Type.Integer({ minimum: 1, maximum: 256, errorMessage: 'must be a whole number from 1 to 256', description: 'IPs of one target probed per round at most (resolveAll); the rest are skipped and counted' }),
     shutdownTimeout: Duration('how long in-flight probes may finish at SIGTERM before they are cut'),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { errorMessage: 'must be one of fatal, error, warn, info, debug, trace', description: 'log level' }),
   },
@@ -56,6 +60,9 @@ export interface AgentConfig {
   readonly bodyCapBytes: number;
   readonly caFiles: readonly string[];
   readonly ipFamilies: readonly (4 | 6)[];
+  /** Probe loopback, link-local, private and reserved IPs too; false: refused (ADDRESS_BLOCKED). */
+  readonly allowPrivateTargets: boolean;
+  readonly maxIpsPerRound: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
 }
@@ -80,11 +87,24 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     bodyCap: '1MiB',
     caFile: [],
     noIpv6: false,
+    allowPrivateTargets: false,
+    maxIpsPerRound: 16,
     shutdownTimeout: '10s',
     logLevel: 'info',
     spoolDir: join(state, 'spool'),
   });
   return finishAgentConfig(c);
+}
+
+/** The longest timer duration the agent takes: far below setTimeout's 24.8-day limit, past which Node fires after 1 ms. */
+const MAX_TIMER_MS = 24 * 3_600_000;
+
+/** A duration flag the agent runs a timer on, in ms: bounded, or a ConfigError naming the key. */
+function timerMs(key: keyof AgentConfigInput, flag: string, env: string, text: string): number {
+  const v = parseDuration(text);
+  const problem = v === null ? durationProblem(text) : v > MAX_TIMER_MS ? 'must be at most 24h' : null;
+  if (problem !== null) throw new ConfigError(`${key} (${flag}, ${env}): ${problem} (got ${JSON.stringify(text)})`, key);
+  return v!;
 }
 
 function finishAgentConfig(c: AgentConfigInput): AgentConfig {
@@ -119,16 +139,18 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     sourceAddress: c.sourceAddress ?? null,
     targetsFile: c.targets ?? null,
     controls: Object.freeze(controls),
-    controlIntervalMs: parseDuration(c.controlInterval)!,
+    controlIntervalMs: timerMs('controlInterval', '--control-interval', 'CROSSPROBE_CONTROL_INTERVAL', c.controlInterval),
     kv: !c.noKv,
     spoolDir: c.spoolDir,
     spoolMaxBytes: parseSize(c.spoolMax)!,
-    heartbeatIntervalMs: parseDuration(c.heartbeatInterval)!,
+    heartbeatIntervalMs: timerMs('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
     concurrency: c.concurrency,
     bodyCapBytes: parseSize(c.bodyCap)!,
     caFiles: Object.freeze([...c.caFile]),
     ipFamilies: Object.freeze(c.noIpv6 ? ([4] as const) : ([4, 6] as const)),
-    shutdownTimeoutMs: parseDuration(c.shutdownTimeout)!,
+    allowPrivateTargets: c.allowPrivateTargets,
+    maxIpsPerRound: c.maxIpsPerRound,
+    shutdownTimeoutMs: timerMs('shutdownTimeout', '--shutdown-timeout', 'CROSSPROBE_SHUTDOWN_TIMEOUT', c.shutdownTimeout),
     logLevel: c.logLevel,
   });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Target } from '../proto/index.js';
+import { MAX_INTERVAL_MS, MAX_TIMEOUT_MS, MIN_INTERVAL_MS, type Target } from '../proto/index.js';
 
 /** Runs one probe round of a target; resolves when the round's results are handed on. */
 export type RoundRunner = (target: Target, roundAtMs: number, signal: AbortSignal) => Promise<void>;
@@ -32,6 +32,13 @@ export function offsetFor(id: string, intervalMs: number): number {
 /** The first round instant strictly after `nowMs`: t ≡ offset (mod interval). */
 export function nextRound(nowMs: number, intervalMs: number, offsetMs: number): number {
   return Math.floor((nowMs - offsetMs) / intervalMs) * intervalMs + offsetMs + intervalMs;
+}
+
+function schedulable(t: Target): boolean {
+  return (
+    Number.isInteger(t.intervalMs) && t.intervalMs >= MIN_INTERVAL_MS && t.intervalMs <= MAX_INTERVAL_MS &&
+    Number.isFinite(t.timeoutMs) && t.timeoutMs > 0 && t.timeoutMs <= MAX_TIMEOUT_MS
+  );
 }
 
 interface Entry {
@@ -69,7 +76,15 @@ export class Scheduler {
   sync(targets: Iterable<Target>): void {
     if (this.stopped) return;
     const wanted = new Map<string, Target>();
-    for (const t of targets) wanted.set(t.id, t);
+    for (const t of targets) {
+      // parseTarget bounds these; a target built some other way must not reach setTimeout with a delay
+      // past its 24.8-day limit (Node then fires after 1 ms: a round every millisecond)
+      if (!schedulable(t)) {
+        this.opts.logger.error({ target: t.id, intervalMs: t.intervalMs, timeoutMs: t.timeoutMs }, 'target interval or timeout out of bounds; not scheduled');
+        continue;
+      }
+      wanted.set(t.id, t);
+    }
     for (const [id, e] of this.entries) {
       const t = wanted.get(id);
       if (!t || JSON.stringify(t) !== e.key) {

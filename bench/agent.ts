@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const targets = Array.from({ length: 1_000 }, (_, i) => ({ id: `t-${i}`, url: `${url}?t=${i}`, interval: '10s', timeout: '5s' }));
     const targetsFile = join(dir, 'targets.json');
     writeFileSync(targetsFile, JSON.stringify({ targets }));
-    const agent = spawn(binPath, ['agent', '--nats', nats.url, '--region', 'bench', '--id', 'bench-1', '--targets', targetsFile, '--no-kv', '--spool-dir', join(dir, 'spool'), '--log-level', 'warn'], { stdio: 'ignore' });
+    const agent = spawn(binPath, ['agent', '--nats', nats.url, '--region', 'bench', '--id', 'bench-1', '--targets', targetsFile, '--no-kv', '--allow-private-targets', '--spool-dir', join(dir, 'spool'), '--log-level', 'warn'], { stdio: 'ignore' });
     procs.push(agent);
     await sleep(RSS_SECONDS * 1_000);
     const agentMem = rss(agent.pid!);

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   let one: () => Promise<boolean>;
   if (mode === 'crossprobe') {
     const target = parseTarget({ id: 'bench', url, interval: '10s', timeout: '5s', resolveAll: false });
-    const ctx = { agent: 'bench', region: 'bench', resolver: new DnsResolver({ server: null }), sourceAddress: null, ca: null, bodyCapBytes: 1 << 20, userAgent: 'crossprobe-bench' };
+    const ctx = { agent: 'bench', region: 'bench', resolver: new DnsResolver({ server: null }), sourceAddress: null, ca: null, bodyCapBytes: 1 << 20, userAgent: 'crossprobe-bench', allowPrivateTargets: true };
     one = async () => (await probeTarget(target, Date.now(), ctx)).every((r) => r.ok);
   } else {
     const pool = new Pool(exporter!, { connections: concurrency });

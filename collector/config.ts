@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, formatDuration, parseDuration } from '../proto/index.js';
+import { ConfigError, durationProblem, formatDuration, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
@@ -37,6 +37,10 @@ export const CollectorConfigSchema = Type.Object(
     incidentInterval: Duration('how often every target is diagnosed for incidents'),
     resolveAfter: Duration('an incident resolves after its target stays healthy this long (an agent alert: after the agent is fine this long)'),
     confirmEvaluations: Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be a whole number from 1 to 100', description: 'consecutive failing diagnoses that open an incident' }),
+    allowPrivateTargets: Type.Boolean({
+      description:
+        'accept targets whose URL names a loopback, link-local, private or reserved address (default: refused with 400; agents enforce their own --allow-private-targets on the resolved IP)',
+    }),
     streamReplicas: Type.Integer({
       minimum: 1,
       maximum: 5,
@@ -86,6 +90,8 @@ export interface CollectorConfig {
   readonly windows: { readonly shortMs: number; readonly longMs: number; readonly maxMs: number };
   readonly heartbeatIntervalMs: number;
   readonly incidents: { readonly intervalMs: number; readonly resolveAfterMs: number; readonly confirmEvaluations: number };
+  /** Accept targets whose URL host is a loopback, link-local, private or reserved IP literal (or localhost). */
+  readonly allowPrivateTargets: boolean;
   /** Replicas of the results stream and targets bucket the collector creates. */
   readonly streamReplicas: number;
   /** What ingest takes: results older than raw retention are rejected too. */
@@ -123,6 +129,7 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     incidentInterval: '30s',
     resolveAfter: '5m',
     confirmEvaluations: 2,
+    allowPrivateTargets: false,
     streamReplicas: 1,
     maxResultTargets: 20_000,
     maxServingNodes: 1_000,
@@ -135,7 +142,8 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
 }
 
 const ms = (key: keyof CollectorConfigInput, flag: string, env: string, text: string): number => {
-  const v = parseDuration(text)!;
+  const v = parseDuration(text);
+  if (v === null) throw new ConfigError(`${key} (${flag}, ${env}): ${durationProblem(text)} (got ${JSON.stringify(text)})`, key);
   if (v <= 0) throw new ConfigError(`${key} (${flag}, ${env}): must be more than 0 (got ${JSON.stringify(text)})`, key);
   return v;
 };
@@ -210,6 +218,7 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
       resolveAfterMs: ms('resolveAfter', '--resolve-after', 'CROSSPROBE_RESOLVE_AFTER', c.resolveAfter),
       confirmEvaluations: c.confirmEvaluations,
     }),
+    allowPrivateTargets: c.allowPrivateTargets,
     streamReplicas: c.streamReplicas,
     ingest: Object.freeze({
       maxResultTargets: c.maxResultTargets,

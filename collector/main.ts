@@ -47,7 +47,11 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     }
   };
   try {
-    const store = (running.store = openStore(config.db, { maxRejects: config.ingest.maxRejects }));
+    const store = (running.store = openStore(config.db, {
+      maxRejects: config.ingest.maxRejects,
+      onBadTarget: (target, err) =>
+        logger.error({ target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
+    }));
     logger.info({ db: config.db, schema: store.schema }, 'database open');
 
     let nc: NatsConnection;
@@ -79,6 +83,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       logger,
       tokens: { api: config.apiToken, read: config.readToken, openWrites: config.insecureOpenApi },
       windows: config.windows,
+      allowPrivateTargets: config.allowPrivateTargets,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ingestStats: () => running.ingest?.stats() ?? null,
       now: () => Date.now(),

@@ -67,7 +67,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     const apiPort = await freePort();
     const api = `http://127.0.0.1:${apiPort}`;
     const collector = startChild('collector', binPath, [
-      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`,
+      // the lab lives on 127.0.0.x, which collectors and agents refuse to probe by default (README)
+      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, '--allow-private-targets',
       '--short-window', `${opts.shortWindowMs}ms`, '--long-window', `${opts.longWindowMs}ms`, '--log-level', 'warn',
       '--incident-interval', `${opts.incidentIntervalMs}ms`, '--resolve-after', `${opts.resolveAfterMs}ms`, '--webhook', alerts.url,
       // a local demo on loopback: anyone on this machine may add targets (a real collector has --api-token)
@@ -93,7 +94,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       const agent = startChild(`agent ${r.name}`, binPath, [
         'agent', '--nats', natsUrl, '--region', r.name, '--id', `${r.name}-1`, '--source-address', r.source,
         '--dns-server', lab.dnsAddress, '--spool-dir', join(dir, `spool-${r.name}`), '--control', `${api}/healthz`,
-        '--heartbeat-interval', '2s', '--log-level', 'warn',
+        '--heartbeat-interval', '2s', '--log-level', 'warn', '--allow-private-targets',
       ]);
       children.push(agent);
       opts.say(`agent            region ${r.name.padEnd(10)} from ${r.source} (pid ${agent.proc.pid})`);

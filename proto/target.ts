@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RE2JS } from 're2js';
 import { parseDuration, formatDuration } from './duration.js';
 import { check, ConfigError } from './validate.js';
 import { idProblem } from './subjects.js';
@@ -11,7 +12,32 @@ const Id = Type.String({ pattern: ID_PATTERN, errorMessage: 'must be 1–63 char
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** What undici accepts in a header value (lib/core/util.js isValidHeaderValue): no control characters but tab. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Longest identity pattern accepted: RE2 runs in time linear in pattern × input, and both are capped. */
+export const MAX_PATTERN_LENGTH = 256;
+/** Longest request header value a target may set (nginx' default for a whole header line is 8 KiB). */
+export const MAX_HEADER_VALUE_LENGTH = 4096;
+/** Most request headers a target may set. */
+export const MAX_REQUEST_HEADERS = 32;
 
+/**
+ * Request headers a target may not set, and why. undici throws on transfer-encoding, keep-alive,
+ * upgrade and expect (lib/core/request.js processHeader); it sends a content-length on a request
+ * without a body, leaving the server waiting; connection is crossprobe's (one fresh connection per
+ * probe); host and crossprobe-probe-id are set by crossprobe.
+ * test/proto/target.test.ts checks that undici still refuses each name it is listed for.
+ */
+export const REFUSED_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'transfer-encoding': 'the HTTP client frames the request itself (undici refuses this header)',
+  'keep-alive': 'every probe opens a fresh connection (undici refuses this header)',
+  upgrade: 'a probe is a plain request, not a protocol upgrade (undici refuses this header)',
+  expect: 'a probe sends no body to negotiate (undici refuses this header)',
+  'content-length': 'a probe sends no body (a length would leave the server waiting for one)',
+  connection: 'every probe opens a fresh connection and closes it',
+  host: "set by crossprobe itself (the URL's host)",
+  'crossprobe-probe-id': 'set by crossprobe itself (the result id)',
+};
 /** A target as users write it: in an agent's --targets file, and as the body of POST /api/v1/targets. */
 export const TargetSpecSchema = Type.Object(
   {
@@ -39,8 +65,10 @@ export const TargetSpecSchema = Type.Object(
       Type.Array(
         Type.Object(
           {
-            header: Type.String({ pattern: HEADER_NAME.source, errorMessage: 'must be an HTTP header name' }),
-            pattern: Type.Optional(Type.String({ minLength: 1 })),
+            header: Type.String({ maxLength: 256, pattern: HEADER_NAME.source, errorMessage: 'must be an HTTP header name (at most 256 characters)' }),
+            pattern: Type.Optional(
+              Type.String({ minLength: 1, maxLength: MAX_PATTERN_LENGTH, errorMessage: `must be a regular expression of 1–${MAX_PATTERN_LENGTH} characters` }),
+            ),
             name: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9, "_" and "-"' })),
           },
           { additionalProperties: false },
@@ -56,7 +84,10 @@ export type TargetSpec = Static<typeof TargetSpecSchema>;
 export interface IdentityRule {
   /** Lower-case response header name. */
   readonly header: string;
-  /** Regex whose first capture group (or whole match) is the value; null: the whole header value. */
+  /**
+   * RE2 syntax (linear time: see compileIdentityPattern); its first capture group (or the whole match)
+   * is the value. null: the whole header value.
+   */
   readonly pattern: string | null;
   /** Dimension name the collector groups by. */
   readonly name: string;
@@ -81,6 +112,28 @@ export interface Target {
 export const TARGET_DEFAULTS = { method: 'GET', intervalMs: 60_000, timeoutMs: 10_000, expectStatus: [200, 399] } as const;
 /** The shortest interval accepted; the lab and tests compress time down to this. */
 export const MIN_INTERVAL_MS = 200;
+/**
+ * The longest interval accepted: an interval of days is a mistake, not a schedule (a target probed
+ * less than daily gives the diagnosis nothing to compare), and it keeps every timer of a target far
+ * below setTimeout's 24.8-day limit (past it Node fires after 1 ms: every agent would probe the target
+ * every millisecond) and the wire's uint32 milliseconds.
+ */
+export const MAX_INTERVAL_MS = 24 * 3_600_000;
+/**
+ * The longest timeout accepted: 5 minutes, undici's own default headers timeout and above the read
+ * timeouts proxies give up at (nginx 60 s, ELB 60 s, Cloudflare 100 s), so a probe still sees who
+ * gives up first; a longer one only holds one of the agent's concurrency slots for nothing.
+ */
+export const MAX_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Compiles an identity pattern with RE2 semantics (re2js): matching takes time linear in the input,
+ * whatever the pattern, so `^(.*)*X$` cannot hang an agent. Throws re2js' syntax error for what RE2
+ * does not support (backreferences, lookaround) or what is malformed.
+ */
+export function compileIdentityPattern(pattern: string): RE2JS {
+  return RE2JS.compile(pattern);
+}
 
 /** Validates a target as a user wrote it and applies defaults; `where` prefixes field names in errors. */
 export function parseTarget(value: unknown, where = ''): Target {
@@ -95,9 +148,15 @@ export function parseTarget(value: unknown, where = ''): Target {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${at('url')}: must be an http:// or https:// URL (got ${JSON.stringify(spec.url)})`, at('url'));
   }
-  const intervalMs = spec.interval ? parseDuration(spec.interval)! : TARGET_DEFAULTS.intervalMs;
-  const timeoutMs = spec.timeout ? parseDuration(spec.timeout)! : Math.min(TARGET_DEFAULTS.timeoutMs, intervalMs);
+  const intervalMs = spec.interval !== undefined ? parseDuration(spec.interval) : TARGET_DEFAULTS.intervalMs;
+  if (intervalMs === null || intervalMs > MAX_INTERVAL_MS) {
+    throw new ConfigError(`${at('interval')}: must be at most ${MAX_INTERVAL_MS / 3_600_000}h (got "${spec.interval}")`, at('interval'));
+  }
   if (intervalMs < MIN_INTERVAL_MS) throw new ConfigError(`${at('interval')}: must be at least ${MIN_INTERVAL_MS}ms (got "${spec.interval}")`, at('interval'));
+  const timeoutMs = spec.timeout !== undefined ? parseDuration(spec.timeout) : Math.min(TARGET_DEFAULTS.timeoutMs, intervalMs);
+  if (timeoutMs === null || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new ConfigError(`${at('timeout')}: must be at most ${formatDuration(MAX_TIMEOUT_MS)} (got "${spec.timeout}")`, at('timeout'));
+  }
   if (timeoutMs <= 0) throw new ConfigError(`${at('timeout')}: must be more than 0 (got "${spec.timeout}")`, at('timeout'));
   if (timeoutMs > intervalMs) {
     throw new ConfigError(`${at('timeout')}: must not exceed interval (${formatDuration(intervalMs)}); got ${spec.timeout}`, at('timeout'));
@@ -108,9 +167,12 @@ export function parseTarget(value: unknown, where = ''): Target {
   const identity = (spec.identity ?? []).map((rule, i): IdentityRule => {
     if (rule.pattern !== undefined) {
       try {
-        new RegExp(rule.pattern);
+        compileIdentityPattern(rule.pattern);
       } catch (err) {
-        throw new ConfigError(`${at(`identity[${i}].pattern`)}: not a valid regular expression: ${(err as Error).message}`, at(`identity[${i}].pattern`));
+        throw new ConfigError(
+          `${at(`identity[${i}].pattern`)}: not a regular expression RE2 accepts (no backreferences or lookaround: patterns must run in linear time): ${(err as Error).message}`,
+          at(`identity[${i}].pattern`),
+        );
       }
     }
     const name = rule.name ?? rule.header.toLowerCase();
@@ -122,13 +184,22 @@ export function parseTarget(value: unknown, where = ''): Target {
     return { header: rule.header.toLowerCase(), pattern: rule.pattern ?? null, name };
   });
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(spec.headers ?? {})) {
-    if (!HEADER_NAME.test(k)) throw new ConfigError(`${at(`headers.${k}`)}: not a valid HTTP header name`, at('headers'));
+  const entries = Object.entries(spec.headers ?? {});
+  if (entries.length > MAX_REQUEST_HEADERS) throw new ConfigError(`${at('headers')}: at most ${MAX_REQUEST_HEADERS} headers (got ${entries.length})`, at('headers'));
+  for (const [k, v] of entries) {
+    if (!HEADER_NAME.test(k) || k.length > 256) throw new ConfigError(`${at(`headers.${k}`)}: not a valid HTTP header name`, at('headers'));
     if (/[\r\n\0]/.test(v)) throw new ConfigError(`${at(`headers.${k}`)}: a header value cannot contain CR, LF or NUL`, at('headers'));
-    if (k.toLowerCase() === 'host' || k.toLowerCase() === 'crossprobe-probe-id') {
-      throw new ConfigError(`${at(`headers.${k}`)}: set by crossprobe itself (the URL's host, the result id); remove it`, at('headers'));
+    if (!HEADER_VALUE.test(v)) {
+      throw new ConfigError(`${at(`headers.${k}`)}: a header value may hold only tab, printable ASCII and Latin-1 characters (undici refuses others)`, at('headers'));
     }
-    headers[k.toLowerCase()] = v;
+    if (v.length > MAX_HEADER_VALUE_LENGTH) {
+      throw new ConfigError(`${at(`headers.${k}`)}: a header value may be at most ${MAX_HEADER_VALUE_LENGTH} characters (got ${v.length})`, at('headers'));
+    }
+    const name = k.toLowerCase();
+    if (Object.hasOwn(REFUSED_REQUEST_HEADERS, name)) throw new ConfigError(`${at(`headers.${k}`)}: ${REFUSED_REQUEST_HEADERS[name]}; remove it`, at('headers'));
+    if (Object.hasOwn(headers, name)) throw new ConfigError(`${at(`headers.${k}`)}: set twice (header names are case-insensitive)`, at('headers'));
+    // defined, not assigned: a header named __proto__ is just a header
+    Object.defineProperty(headers, name, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return Object.freeze({
     id: spec.id,

@@ -15,8 +15,16 @@ export const FAILURE_CODES = [
   'CONNECT_REFUSED', 'CONNECT_TIMEOUT', 'CONNECT_RESET', 'NET_UNREACHABLE',
   'TLS_HANDSHAKE', 'TLS_CERT_EXPIRED', 'TLS_CERT_INVALID',
   'HEADERS_TIMEOUT', 'BODY_TIMEOUT', 'RESET_MID_BODY', 'HTTP_STATUS', 'BODY_MISMATCH',
+  'ADDRESS_BLOCKED',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/**
+ * The failure code that says nothing about the target: the agent refused to connect (a private address
+ * without --allow-private-targets). Such results are stored and listed, and set aside by the diagnosis
+ * and the rollups: a target nobody may probe is not a failing target.
+ */
+export const ADDRESS_BLOCKED = 'ADDRESS_BLOCKED' satisfies FailureCode;
 
 export const PROVENANCES = [
   'unknown', 'app', 'nginx', 'haproxy', 'envoy', 'cloudflare', 'aws-elb', 'cloudfront', 'varnish', 'traefik', 'caddy',

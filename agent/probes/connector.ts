@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { TLSSocket, checkServerIdentity, createSecureContext, rootCertificates, type PeerCertificate, type SecureContext } from 'node:tls';
 import type { buildConnector as BuildConnector } from 'undici';
 import { buildConnector } from './undici.js';
-import { TlsCertificateError } from './errors.js';
+import { blockedAddressKind } from '../../proto/index.js';
+import { AddressBlockedError, TlsCertificateError } from './errors.js';
 
 /** What the connector saw of the one connection it opened; performance.now() times, null = not reached. */
 export interface ConnectionTrace {
@@ -31,6 +32,11 @@ export interface PinnedConnectorOptions {
   readonly sourceAddress: string | null;
   /** Extra trusted CA PEMs on top of Node's root store; null: the root store only. */
   readonly ca: readonly string[] | null;
+  /**
+   * Connect to loopback, link-local, private and reserved IPs too (--allow-private-targets). Off: such
+   * an `ip` fails the connection with AddressBlockedError before any packet is sent.
+   */
+  readonly allowPrivate: boolean;
   /** undici's own connect timeout: a backstop behind the probe's deadline. */
   readonly timeoutMs: number;
   /** TCP connected (for https, the handshake starts now). */
@@ -121,7 +127,14 @@ export function pinnedConnector(opts: PinnedConnectorOptions): PinnedConnector {
   const localAddress = opts.sourceAddress !== null && isIP(opts.sourceAddress) === opts.family ? opts.sourceAddress : undefined;
   let destroyed = false;
 
+  // the one place a probe's connection is opened, on the IP it goes to: checked here, a name that
+  // resolves to a private address is refused the same as a literal one
+  const blockedKind = opts.allowPrivate ? null : blockedAddressKind(opts.ip);
   const connect: BuildConnector.connector = (options, callback) => {
+    if (blockedKind !== null) {
+      callback(new AddressBlockedError(opts.ip, blockedKind), null);
+      return;
+    }
     trace.connectStartAt = performance.now();
     const checkedName = options.servername || (options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname);
     const socket = inner({ ...options, localAddress: localAddress ?? null }, (err, sock) => {

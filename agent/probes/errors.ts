@@ -18,6 +18,20 @@ export class ProbeAbortedError extends Error {
   readonly code = 'ERR_PROBE_ABORTED';
 }
 
+/**
+ * The agent refused to connect to the resolved IP: loopback, link-local, private or reserved, and the
+ * agent does not run with --allow-private-targets. Mapped to ADDRESS_BLOCKED.
+ */
+export class AddressBlockedError extends Error {
+  override readonly name = 'AddressBlockedError';
+  readonly code = 'ERR_ADDRESS_BLOCKED';
+  readonly ip: string;
+  constructor(ip: string, kind: string) {
+    super(`refused to connect to ${ip}: a ${kind} address; this agent probes such addresses only with --allow-private-targets`);
+    this.ip = ip;
+  }
+}
+
 /** A peer certificate that failed verification; `code` is Node's/OpenSSL's (CERT_HAS_EXPIRED, ...). */
 export class TlsCertificateError extends Error {
   override readonly name = 'TlsCertificateError';
@@ -77,6 +91,7 @@ const CERT_INVALID_CODES = new Set([
 
 /** One code, or null: the code says nothing by itself (unknown, or needs another error's code). */
 function codeToFailure(code: string, phase: Phase): FailureCode | null {
+  if (code === 'ERR_ADDRESS_BLOCKED') return 'ADDRESS_BLOCKED';
   if (STOPPED_CODES.has(code)) return TIMEOUT_BY_PHASE[phase];
   // c-ares shares ECONNREFUSED/ETIMEDOUT-like names with sockets: in the DNS phase every code is the resolver's
   if (phase === 'dns') {

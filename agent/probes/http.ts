@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from './undici.js';
-import { pb, failureToWire, provenanceToWire, resultId, type FailureCode, type ProbeResult, type Target, type Phases } from '../../proto/index.js';
+import type { RE2JS } from 're2js';
+import { pb, compileIdentityPattern, failureToWire, provenanceToWire, resultId, type FailureCode, type ProbeResult, type Target, type Phases } from '../../proto/index.js';
 import { pinnedConnector, type ConnectionTrace } from './connector.js';
 import { DnsResolver, type ResolvedAddress } from './dns.js';
 import { ProbeAbortedError, ProbeTimeoutError, toFailureCode, type Phase } from './errors.js';
@@ -26,7 +27,21 @@ export interface ProbeContext {
   readonly signal?: AbortSignal;
   /** Address families resolved and probed. Default [4, 6]. */
   readonly ipFamilies?: readonly (4 | 6)[];
+  /**
+   * Probe loopback, link-local, private and reserved IPs too (--allow-private-targets). Default false:
+   * such an IP gets a result failed with ADDRESS_BLOCKED, without a packet sent to it.
+   */
+  readonly allowPrivateTargets?: boolean;
+  /** IPs probed per round at most with resolveAll (--max-ips-per-round); the rest are skipped. Default DEFAULT_MAX_IPS_PER_ROUND. */
+  readonly maxIpsPerRound?: number;
+  /** Told how many resolved IPs a round left unprobed (past maxIpsPerRound). */
+  readonly onIpsSkipped?: (target: Target, skipped: number, resolved: number) => void;
 }
+
+/** IPs probed per round at most: a name answering with hundreds of records must not fan one round out into hundreds of connections. */
+export const DEFAULT_MAX_IPS_PER_ROUND = 16;
+/** Header value length an identity pattern is run on at most (the rest is cut before matching). */
+export const IDENTITY_VALUE_MAX_CHARS = 1024;
 
 export const DEFAULT_BODY_CAP_BYTES = 1024 * 1024;
 
@@ -101,7 +116,9 @@ export async function probeTarget(target: Target, roundAtMs: number, ctx: ProbeC
     return [buildResult(round, resultId(startedAtMs), null, newState('dns', toFailureCode(err, 'dns')), null, performance.now())];
   }
 
-  const chosen = target.resolveAll ? addresses : addresses.slice(0, 1);
+  const limit = target.resolveAll ? (ctx.maxIpsPerRound ?? DEFAULT_MAX_IPS_PER_ROUND) : 1;
+  const chosen = addresses.length > limit ? addresses.slice(0, limit) : addresses;
+  if (target.resolveAll && chosen.length < addresses.length) ctx.onIpsSkipped?.(target, addresses.length - chosen.length, addresses.length);
   const round: Round = { ...base, dnsMs, ipsInRound: chosen.length };
   return Promise.all(chosen.map((address) => probeAddress(round, url, address)));
 }
@@ -135,6 +152,7 @@ async function probeAddress(round: Round, url: URL, address: ResolvedAddress): P
     family: address.family,
     sourceAddress: ctx.sourceAddress,
     ca: ctx.ca,
+    allowPrivate: ctx.allowPrivateTargets ?? false,
     timeoutMs: backstop,
     onTcpConnect: () => {
       if (state.phase === 'connect') state.phase = url.protocol === 'https:' ? 'tls' : 'headers';
@@ -245,7 +263,8 @@ function exchange(
         const chunk = raw.length > room ? raw.subarray(0, room) : raw;
         state.bodyBytes += chunk.length;
         if (keptBytes < keepLimit) {
-          const part = chunk.subarray(0, keepLimit - keptBytes);
+          // a copy: a view would keep undici's whole read buffer (up to 64 KiB) alive per kept slice
+          const part = Buffer.from(chunk.subarray(0, keepLimit - keptBytes));
           kept.push(part);
           keptBytes += part.length;
         }
@@ -295,20 +314,39 @@ function headersOf(raw: readonly Buffer[]): Record<string, string> {
   return out;
 }
 
-/** Each rule's value: the header, or the pattern's first capture group (whole match without a group). */
+/** Each target's identity patterns, compiled once (a target is frozen: a changed one is a new object). */
+const compiledPatterns = new WeakMap<Target, readonly (RE2JS | null)[]>();
+
+function patternsOf(target: Target): readonly (RE2JS | null)[] {
+  let compiled = compiledPatterns.get(target);
+  if (!compiled) {
+    compiled = target.identity.map((r) => (r.pattern === null ? null : compileIdentityPattern(r.pattern)));
+    compiledPatterns.set(target, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Each rule's value: the header, or the pattern's first capture group (whole match without a group).
+ * Patterns run with RE2 (linear time) on at most IDENTITY_VALUE_MAX_CHARS of the header: a target's
+ * pattern is user input run on every agent, and a backtracking engine would let `^(.*)*X$` hang them all.
+ */
 function identityOf(target: Target, headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const rule of target.identity) {
+  const patterns = target.identity.length > 0 ? patternsOf(target) : [];
+  target.identity.forEach((rule, i) => {
     const value = headers[rule.header];
-    if (value === undefined) continue;
-    if (rule.pattern === null) {
+    if (value === undefined) return;
+    const re = patterns[i];
+    if (!re) {
       out[rule.name] = value;
-      continue;
+      return;
     }
-    const m = new RegExp(rule.pattern).exec(value);
-    const picked = m ? (m.length > 1 ? m[1] : m[0]) : undefined;
-    if (picked !== undefined) out[rule.name] = picked;
-  }
+    const m = re.matcher(value.length > IDENTITY_VALUE_MAX_CHARS ? value.slice(0, IDENTITY_VALUE_MAX_CHARS) : value);
+    if (!m.find()) return;
+    const picked = re.groupCount() > 0 ? m.group(1) : m.group(0);
+    if (picked !== null) out[rule.name] = picked;
+  });
   return out;
 }
 

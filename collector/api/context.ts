@@ -28,6 +28,12 @@ export interface ApiContext {
    * proxy (an https `--public-url`). Default false (then only on a direct HTTPS request).
    */
   readonly secureCookies?: boolean;
+  /**
+   * Accept targets whose URL host is a loopback, link-local, private or reserved IP literal, or
+   * localhost (--allow-private-targets). Default false: refused with 400 naming `url` and the flag. The
+   * agents check the resolved IP themselves; this is the early, clear error.
+   */
+  readonly allowPrivateTargets?: boolean;
 }
 
 /** An agent is stale after this many heartbeat intervals without a heartbeat. */

@@ -1,4 +1,4 @@
-import { parseTarget, targetToSpec, targetToWire, type Target, type TargetSpec } from '../../proto/index.js';
+import { ALLOW_PRIVATE_TARGETS_FLAG, blockedUrlHost, parseTarget, targetToSpec, targetToWire, type Target, type TargetSpec } from '../../proto/index.js';
 import type { StoredTarget } from '../store/index.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { defineRoute, type Route } from './route.js';
@@ -20,10 +20,26 @@ function isKeyExists(err: unknown): boolean {
   return (err as { api_error?: { err_code?: number } }).api_error?.err_code === 10071;
 }
 
+/** A target from a request body: validated, and refused when its URL names a private address the collector does not allow. */
+function targetFromBody(ctx: ApiContext, body: unknown): Target {
+  const target = parseTarget(body, 'body');
+  const blocked = ctx.allowPrivateTargets === true ? null : blockedUrlHost(target.url);
+  if (blocked !== null) {
+    throw badRequest(
+      `body.url: ${blocked.host} is a ${blocked.kind} address; probing loopback, link-local (cloud metadata) and private addresses ` +
+        `is refused unless the collector runs with ${ALLOW_PRIVATE_TARGETS_FLAG} (and the agents too)`,
+    );
+  }
+  return target;
+}
+
 function stored(ctx: ApiContext, id: string): StoredTarget {
   const s = ctx.store.getTarget(id);
-  if (!s) throw notFound(`target "${id}" does not exist`);
-  return s;
+  if (s) return s;
+  if (ctx.store.hasTarget(id)) {
+    throw notFound(`target "${id}" is stored but no longer validates (the collector log says why); replace it with PUT or delete it`);
+  }
+  throw notFound(`target "${id}" does not exist`);
 }
 
 // A write goes to the KV bucket first (what the agents act on), then to the store: when NATS cannot
@@ -61,8 +77,8 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       access: 'write',
       schema: { body: TargetSpecSchema, response: { 201: StoredTargetSchema, 400: ErrorSchema, 409: ErrorSchema } },
       handle: async ({ body, reply }) => {
-        const target = parseTarget(body, 'body');
-        if (ctx.store.getTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
+        const target = targetFromBody(ctx, body);
+        if (ctx.store.hasTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
         const saved = await write(ctx, target, 'create');
         void reply.code(201).header('location', `${BASE}/${target.id}`);
         return view(saved);
@@ -85,9 +101,9 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       access: 'write',
       schema: { params: TargetIdParams, body: TargetSpecSchema, response: { 200: StoredTargetSchema, 201: StoredTargetSchema, 400: ErrorSchema } },
       handle: async ({ params, body, reply }) => {
-        const target = parseTarget(body, 'body');
+        const target = targetFromBody(ctx, body);
         if (target.id !== params.id) throw badRequest(`body.id: must equal the id in the path ("${params.id}"), got "${target.id}"`);
-        const created = ctx.store.getTarget(target.id) === null;
+        const created = !ctx.store.hasTarget(target.id);
         const saved = await write(ctx, target, 'put');
         void reply.code(created ? 201 : 200);
         return view(saved);
@@ -101,7 +117,8 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       access: 'write',
       schema: { params: TargetIdParams, response: { 200: DeletedSchema, 404: ErrorSchema } },
       handle: async ({ params }) => {
-        stored(ctx, params.id);
+        // a row that no longer validates can still be deleted
+        if (!ctx.store.hasTarget(params.id)) throw notFound(`target "${params.id}" does not exist`);
         try {
           await ctx.kv.delete(params.id);
         } catch (err) {

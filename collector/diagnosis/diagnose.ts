@@ -1,3 +1,4 @@
+import { ADDRESS_BLOCKED } from '../../proto/index.js';
 import { agentKey, triageAgents } from './agents.js';
 import { censusOf } from './census.js';
 import { explainedBy, gridTestCount, locate, type Budget, type Explained, type Located } from './classify.js';
@@ -93,15 +94,23 @@ function firstAfter(sorted: readonly Observation[], ms: number): number {
 }
 
 /**
- * Each window's observations (fromMs < started <= toMs), in input order. The store hands them over
- * sorted by start: then each window is one slice; otherwise one pass over them all.
+ * Each window's observations (fromMs < started <= toMs), in input order, less those failed with
+ * ADDRESS_BLOCKED (the one place they are set aside: the agent did not probe the target). The store
+ * hands them over sorted by start: then each window is one slice; otherwise one pass over them all.
  */
 function windowObservations(observations: readonly Observation[], windows: readonly WindowSpec[]): Observation[][] {
   let sorted = true;
-  for (let i = 1; i < observations.length && sorted; i++) sorted = observations[i - 1]!.atMs <= observations[i]!.atMs;
-  if (sorted) return windows.map((w) => observations.slice(firstAfter(observations, w.fromMs), firstAfter(observations, w.toMs)));
+  let blocked = false;
+  for (let i = 0; i < observations.length; i++) {
+    const o = observations[i]!;
+    if (o.failure === ADDRESS_BLOCKED) blocked = true;
+    if (i > 0 && observations[i - 1]!.atMs > o.atMs) sorted = false;
+  }
+  if (sorted && !blocked) return windows.map((w) => observations.slice(firstAfter(observations, w.fromMs), firstAfter(observations, w.toMs)));
   const out = windows.map((): Observation[] => []);
   for (const o of observations) {
+    // the agent refused to probe (a private address it may not reach): nothing about the target
+    if (o.failure === ADDRESS_BLOCKED) continue;
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       if (o.atMs > w.fromMs && o.atMs <= w.toMs) out[i]!.push(o);

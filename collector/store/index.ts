@@ -14,7 +14,7 @@ export {
 export { MINUTE_MS, type RollupRow, type PhaseAggregate } from './rollups.js';
 export { MAX_REJECT_BYTES, type RejectRecord, type StoredReject } from './rejects.js';
 export { controlsFailing, type AgentHeartbeat, type AgentRow, type ControlStatus } from './agents.js';
-export type { StoredTarget } from './targets.js';
+export type { StoredTarget, BadTargetHandler } from './targets.js';
 export { AGENT_PROBLEMS, type AgentProblem, type AgentAlertRecord } from './agent-alerts.js';
 export { RETENTION_DEFAULTS, type RetentionOptions, type RetentionReport } from './retention.js';
 export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';

@@ -1,4 +1,4 @@
-import { FAILURE_CODES, type FailureCode, type ProvenanceName } from '../../proto/index.js';
+import { ADDRESS_BLOCKED, FAILURE_CODES, type FailureCode, type ProvenanceName } from '../../proto/index.js';
 import type { Db } from './db.js';
 import { MINUTE_MS, type PhaseAggregate } from './rollups.js';
 
@@ -110,9 +110,9 @@ export interface StatusMinute {
   readonly failures: number;
 }
 
-const CODE_COLUMNS: Readonly<Record<FailureCode, string>> = Object.fromEntries(
-  FAILURE_CODES.map((c) => [c, `f_${c.toLowerCase()}`]),
-) as Record<FailureCode, string>;
+/** The codes rollups count by column: every one but ADDRESS_BLOCKED, which has none (see rollups.ts). */
+const ROLLED_UP_CODES: readonly FailureCode[] = FAILURE_CODES.filter((c) => c !== ADDRESS_BLOCKED);
+const CODE_COLUMNS: Readonly<Partial<Record<FailureCode, string>>> = Object.fromEntries(ROLLED_UP_CODES.map((c) => [c, `f_${c.toLowerCase()}`]));
 const PHASE_COLUMNS: Readonly<Record<PhaseName, string>> = {
   dns: 'dns_ms',
   connect: 'connect_ms',
@@ -136,7 +136,7 @@ const bucketSql = ({ table, time }: Table) => `
   FROM ${table} WHERE target = @target AND ${time} >= @from AND ${time} < @to
   GROUP BY b, region, agent, ip`;
 const codesSql = ({ table, time }: Table) => `
-  SELECT region, agent, ip, ${FAILURE_CODES.map((c) => `SUM(${CODE_COLUMNS[c]}) AS ${CODE_COLUMNS[c]}`).join(', ')}
+  SELECT region, agent, ip, ${ROLLED_UP_CODES.map((c) => `SUM(${CODE_COLUMNS[c]!}) AS ${CODE_COLUMNS[c]!}`).join(', ')}
   FROM ${table} WHERE target = @target AND ${time} >= @from AND ${time} < @to AND failures > 0
   GROUP BY region, agent, ip`;
 
@@ -247,8 +247,8 @@ export class ReportQueries {
   codes(target: string, fromMs: number, toMs: number): CodeCounts[] {
     return merge(this.split(this.codeStmts, { target }, fromMs, toMs, true), ['region', 'agent', 'ip']).map((r) => {
       const failuresByCode: Partial<Record<FailureCode, number>> = {};
-      for (const code of FAILURE_CODES) {
-        const n = (r[CODE_COLUMNS[code]] as number | null) ?? 0;
+      for (const code of ROLLED_UP_CODES) {
+        const n = (r[CODE_COLUMNS[code]!] as number | null) ?? 0;
         if (n > 0) failuresByCode[code] = n;
       }
       return { region: r.region as string, agent: r.agent as string, ip: r.ip as string, failuresByCode };

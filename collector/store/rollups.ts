@@ -1,4 +1,4 @@
-import type { FailureCode } from '../../proto/index.js';
+import type { ADDRESS_BLOCKED, FailureCode } from '../../proto/index.js';
 import type { Db } from './db.js';
 import type { ResultRecord } from './results.js';
 import type { AgentMinuteRow } from './recent.js';
@@ -29,8 +29,10 @@ export interface RollupRow {
 }
 
 // Typed as a Record so that a failure code added to the wire contract fails to compile here until it
-// gets a column (and a migration adding it).
-const CODE_COLUMNS: Readonly<Record<FailureCode, string>> = {
+// gets a column (and a migration adding it). ADDRESS_BLOCKED has none: the agent refused to probe, which
+// says nothing about the target; such results count in n and failures (an agent that may not reach a
+// target is still seen failing it) and are listed as raw results, and the diagnosis sets them aside.
+const CODE_COLUMNS: Readonly<Record<Exclude<FailureCode, typeof ADDRESS_BLOCKED>, string>> = {
   DNS_NXDOMAIN: 'f_dns_nxdomain',
   DNS_SERVFAIL: 'f_dns_servfail',
   DNS_TIMEOUT: 'f_dns_timeout',
@@ -47,8 +49,8 @@ const CODE_COLUMNS: Readonly<Record<FailureCode, string>> = {
   HTTP_STATUS: 'f_http_status',
   BODY_MISMATCH: 'f_body_mismatch',
 };
-const CODES = Object.keys(CODE_COLUMNS) as FailureCode[];
-const CODE_INDEX = new Map(CODES.map((c, i) => [c, i]));
+const CODES = Object.keys(CODE_COLUMNS) as (keyof typeof CODE_COLUMNS)[];
+const CODE_INDEX: ReadonlyMap<FailureCode, number> = new Map(CODES.map((c, i) => [c, i]));
 const CODE_COLS = CODES.map((c) => CODE_COLUMNS[c]);
 
 const KEY_COLS = ['target', 'minute_ms', 'region', 'agent', 'ip'];

@@ -6,7 +6,7 @@ import { RollupsTable, type RollupRow } from './rollups.js';
 import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
 import { AgentAlertsTable, type AgentAlertRecord } from './agent-alerts.js';
-import { TargetsTable, type StoredTarget } from './targets.js';
+import { TargetsTable, type BadTargetHandler, type StoredTarget } from './targets.js';
 import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type AgentMinuteRow, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
 import { BatchInserter, DEFAULT_MAX_REJECTS } from './batch.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
@@ -14,6 +14,8 @@ import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type Inci
 import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './reports.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
+  /** Told once of each stored target that does not validate (it is skipped); default: nothing. */
+  readonly onBadTarget?: BadTargetHandler;
   /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
   readonly recent?: Partial<RecentOptions>;
   /** Rows the rejects table keeps at most, the oldest deleted first. Default DEFAULT_MAX_REJECTS (100,000). */
@@ -100,8 +102,12 @@ export interface Store {
   /** Saves changed open agent alerts and deletes resolved ones, in ONE transaction. */
   recordAgentAlerts(save: readonly AgentAlertRecord[], resolved: readonly AgentAlertRecord[]): void;
   putTarget(target: Target, nowMs?: number): { created: boolean };
+  /** null when absent, or when its stored row does not validate (skipped, told to `onBadTarget`). */
   getTarget(id: string): StoredTarget | null;
+  /** Every stored target that validates; bad rows are skipped (told to `onBadTarget` once). */
   listTargets(): StoredTarget[];
+  /** Whether a target row exists, valid or not: a bad one can still be replaced or deleted. */
+  hasTarget(id: string): boolean;
   deleteTarget(id: string): boolean;
   /** Deletes expired rows in bounded chunks, yielding to the event loop between them. */
   applyRetention(nowMs: number, opts?: RetentionOptions): Promise<RetentionReport>;
@@ -145,9 +151,9 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path, opts);
   try {
     const schema = migrate(db);
-    const { recent, maxRejects = DEFAULT_MAX_REJECTS, ...openOptions } = opts;
+    const { recent, onBadTarget, maxRejects = DEFAULT_MAX_REJECTS, ...openOptions } = opts;
     if (!Number.isSafeInteger(maxRejects) || maxRejects < 1) throw new RangeError(`maxRejects must be a positive integer, got ${maxRejects}`);
-    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions, maxRejects);
+    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions, maxRejects, onBadTarget);
   } catch (err) {
     db.close();
     throw err;
@@ -180,6 +186,7 @@ class SqliteStore implements Store {
     recent: RecentOptions,
     readonly openOptions: OpenDatabaseOptions,
     readonly maxRejects: number,
+    onBadTarget?: BadTargetHandler,
   ) {
     this.results = new ResultsTable(db);
     this.rollupsTable = new RollupsTable(db);
@@ -196,7 +203,7 @@ class SqliteStore implements Store {
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
     this.agentAlerts = new AgentAlertsTable(db);
-    this.targets = new TargetsTable(db);
+    this.targets = new TargetsTable(db, onBadTarget);
     this.incidents = new IncidentsTable(db);
     this.reports = new ReportQueries(db);
     this.inserter = new BatchInserter(db, maxRejects);
@@ -326,6 +333,10 @@ class SqliteStore implements Store {
 
   listTargets(): StoredTarget[] {
     return this.targets.list();
+  }
+
+  hasTarget(id: string): boolean {
+    return this.targets.exists(id);
   }
 
   deleteTarget(id: string): boolean {

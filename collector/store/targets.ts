@@ -15,15 +15,27 @@ interface TargetRow {
   updated_at_ms: number;
 }
 
-/** The `targets` table: the collector's own record of its targets, kept as the user-facing spec JSON. */
+/** Told of a stored target that no longer validates (skipped): its id and why. */
+export type BadTargetHandler = (id: string, err: Error) => void;
+
+/**
+ * The `targets` table: the collector's own record of its targets, kept as the user-facing spec JSON.
+ * A row that does not validate (written by an older version with looser checks, or by hand) is skipped
+ * by `get` and `list`, never thrown: one bad row must not take down listing, the dashboard, /metrics,
+ * the incident loop or the collector's start. `onBad` hears of each such row once per content.
+ */
 export class TargetsTable {
+  private readonly reported = new Map<string, string>();
   private readonly putStmt;
   private readonly existsStmt;
   private readonly getStmt;
   private readonly listStmt;
   private readonly deleteStmt;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly onBad: BadTargetHandler = () => undefined,
+  ) {
     this.putStmt = db.prepare(`INSERT INTO targets (id, spec, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET spec = excluded.spec, updated_at_ms = excluded.updated_at_ms`);
     this.existsStmt = db.prepare('SELECT 1 FROM targets WHERE id = ?').pluck();
@@ -39,20 +51,44 @@ export class TargetsTable {
     return { created };
   }
 
+  /** The target, or null when there is none or its row does not validate (see `exists`). */
   get(id: string): StoredTarget | null {
     const row = this.getStmt.get(id) as TargetRow | undefined;
-    return row ? toStored(row) : null;
+    return row ? this.toStored(row) : null;
   }
 
+  /** Every target that validates, by id. */
   list(): StoredTarget[] {
-    return (this.listStmt.all() as TargetRow[]).map(toStored);
+    const out: StoredTarget[] = [];
+    for (const row of this.listStmt.all() as TargetRow[]) {
+      const s = this.toStored(row);
+      if (s !== null) out.push(s);
+    }
+    return out;
+  }
+
+  /** Whether a row exists for `id`, valid or not (a bad row can still be deleted or replaced). */
+  exists(id: string): boolean {
+    return this.existsStmt.get(id) !== undefined;
   }
 
   delete(id: string): boolean {
     return this.deleteStmt.run(id).changes === 1;
   }
-}
 
-function toStored(r: TargetRow): StoredTarget {
-  return { target: parseTarget(JSON.parse(r.spec), `stored target "${r.id}"`), createdAtMs: r.created_at_ms, updatedAtMs: r.updated_at_ms };
+  private toStored(r: TargetRow): StoredTarget | null {
+    try {
+      const target = parseTarget(JSON.parse(r.spec), `stored target "${r.id}"`);
+      if (target.id !== r.id) throw new Error(`stored target "${r.id}": its spec has id "${target.id}"`);
+      this.reported.delete(r.id);
+      return { target, createdAtMs: r.created_at_ms, updatedAtMs: r.updated_at_ms };
+    } catch (err) {
+      // once per row content: callers list targets every tick and every page view
+      if (this.reported.get(r.id) !== r.spec) {
+        this.reported.set(r.id, r.spec);
+        this.onBad(r.id, err instanceof Error ? err : new Error(String(err)));
+      }
+      return null;
+    }
+  }
 }

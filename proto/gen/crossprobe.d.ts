@@ -21,7 +21,8 @@ export namespace crossprobe {
             BODY_TIMEOUT = 12,
             RESET_MID_BODY = 13,
             HTTP_STATUS = 14,
-            BODY_MISMATCH = 15
+            BODY_MISMATCH = 15,
+            ADDRESS_BLOCKED = 16
         }
 
         enum Provenance {

@@ -46,6 +46,7 @@ export const crossprobe = $root.crossprobe = (() => {
          * @property {number} RESET_MID_BODY=13 RESET_MID_BODY value
          * @property {number} HTTP_STATUS=14 HTTP_STATUS value
          * @property {number} BODY_MISMATCH=15 BODY_MISMATCH value
+         * @property {number} ADDRESS_BLOCKED=16 ADDRESS_BLOCKED value
          */
         v1.FailureCode = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -65,6 +66,7 @@ export const crossprobe = $root.crossprobe = (() => {
             values[valuesById[13] = "RESET_MID_BODY"] = 13;
             values[valuesById[14] = "HTTP_STATUS"] = 14;
             values[valuesById[15] = "BODY_MISMATCH"] = 15;
+            values[valuesById[16] = "ADDRESS_BLOCKED"] = 16;
             return values;
         })();
 
@@ -1558,6 +1560,10 @@ export const crossprobe = $root.crossprobe = (() => {
                     case 15:
                         m.failure = 15;
                         break;
+                    case "ADDRESS_BLOCKED":
+                    case 16:
+                        m.failure = 16;
+                        break;
                     default:
                         if (typeof d.failure === "number" && (d.failure | 0) === d.failure)
                             m.failure = d.failure;
@@ -2331,6 +2337,10 @@ export const crossprobe = $root.crossprobe = (() => {
                     case "BODY_MISMATCH":
                     case 15:
                         m.failure = 15;
+                        break;
+                    case "ADDRESS_BLOCKED":
+                    case 16:
+                        m.failure = 16;
                         break;
                     default:
                         if (typeof d.failure === "number" && (d.failure | 0) === d.failure)

@@ -30,7 +30,11 @@ test('agent bundle - one .mjs with no native module probes and publishes from an
   copyFileSync(built, join(dir, 'crossprobe-agent.mjs'));
   const web = await RecordingServer.start('127.0.0.26');
   cleanups.push(() => web.close());
-  writeFileSync(join(dir, 'targets.json'), JSON.stringify({ targets: [{ id: 'bundled', url: web.url('/'), interval: '300ms' }] }));
+  // an identity pattern: the bundle carries the RE2 engine (re2js) that runs it
+  writeFileSync(
+    join(dir, 'targets.json'),
+    JSON.stringify({ targets: [{ id: 'bundled', url: web.url('/'), interval: '300ms', identity: [{ header: 'x-served-by', pattern: '^node-(.+)$', name: 'node' }] }] }),
+  );
   assert.deepEqual(readdirSync(dir).sort(), ['crossprobe-agent.mjs', 'targets.json']);
 
   const nats = await NatsServer.start();
@@ -39,7 +43,7 @@ test('agent bundle - one .mjs with no native module probes and publishes from an
   cleanups.push(() => nc.close());
   await ensureResultsStream(await nc.jetstreamManager());
 
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', 'spool'], {
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', 'spool', '--allow-private-targets'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -56,5 +60,6 @@ test('agent bundle - one .mjs with no native module probes and publishes from an
   assert.equal(await exited, 0, stderr);
   assert.equal(results[0]!.agent, 'bundle-1');
   assert.equal(results[0]!.ok, true);
+  assert.deepEqual(results[0]!.identity, { node: '127.0.0.26' });
   assert.ok(results.every((r) => web.probeIds.includes(r.resultId)));
 });

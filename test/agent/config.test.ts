@@ -75,14 +75,16 @@ test('targets file - every mistake names the target and field', () => {
     ['targets:\n  - id: a\n    url: ftp://x/\n', /targets\[0\]\.url: must be an http:\/\/ or https:\/\/ URL/],
     ['targets:\n  - id: a\n    url: http://x/\n  - id: b\n    url: http://x/\n    interval: 1 minute\n', /targets\[1\]\.interval: must be a duration such as 500ms, 30s, 15m or 1h \(got "1 minute"\)/],
     ['targets:\n  - id: a\n    url: http://x/\n    interval: 10s\n    timeout: 30s\n', /targets\[0\]\.timeout: must not exceed interval \(10s\); got 30s/],
+    ['targets:\n  - id: a\n    url: http://x/\n    interval: 30d\n', /t\.yaml: targets\[0\]\.interval: must be at most 24h \(got "30d"\)$/],
+    ['targets:\n  - id: a\n    url: http://x/\n    headers: { Upgrade: h2c }\n', /targets\[0\]\.headers\.Upgrade: a probe is a plain request, not a protocol upgrade \(undici refuses this header\); remove it$/],
     ['targets:\n  - id: Shop\n    url: http://x/\n', /targets\[0\]\.id: must be 1–63 characters of a–z, 0–9 and "-" \(got "Shop"\)/],
     ['targets:\n  - id: a\n    url: http://x/\n    regions: [EU]\n', /targets\[0\]\.regions\[0\]: must be 1–63 characters/],
     ['targets:\n  - id: a\n    url: http://x/\n    expect: { status: [500, 200] }\n', /targets\[0\]\.expect\.status: min 500 is above max 200/],
-    ['targets:\n  - id: a\n    url: http://x/\n    identity: [{ header: x-a, pattern: "(" }]\n', /targets\[0\]\.identity\[0\]\.pattern: not a valid regular expression/],
+    ['targets:\n  - id: a\n    url: http://x/\n    identity: [{ header: x-a, pattern: "(" }]\n', /targets\[0\]\.identity\[0\]\.pattern: not a regular expression RE2 accepts \(no backreferences or lookaround: patterns must run in linear time\): error parsing regexp: missing closing \): `\(`$/],
     ['targets:\n  - id: a\n    url: http://x/\n  - id: a\n    url: http://y/\n', /targets\[1\]\.id: "a" is used by an earlier target/],
     ['target:\n  - id: a\n', /t\.yaml: unknown key "target" \(known keys: targets\)/],
     ['targets:\n  - id: a\n    url: http://x/\n    headers: { x-a: "one\\r\\ntwo" }\n', /targets\[0\]\.headers\.x-a: a header value cannot contain CR, LF or NUL/],
-    ['targets:\n  - id: a\n    url: http://x/\n    headers: { Host: other }\n', /targets\[0\]\.headers\.Host: set by crossprobe itself/],
+    ['targets:\n  - id: a\n    url: http://x/\n    headers: { Host: other }\n', /targets\[0\]\.headers\.Host: set by crossprobe itself \(the URL's host\); remove it$/],
   ];
   for (const [text, message] of cases) assert.throws(() => loadTargetsFile(file('t.yaml', text)), { name: 'ConfigError', message });
 });
@@ -101,4 +103,23 @@ test('agent command - bad configuration exits non-zero with a message naming the
     assert.equal(r.status, 2, `exit code for ${argv.join(' ')}: stderr ${r.stderr}`);
     assert.match(r.stderr, message);
   }
+});
+
+test('agent config - private targets are refused unless --allow-private-targets; DNS fan-out capped by --max-ips-per-round; timers at most 24h', () => {
+  const d = parseAgentConfig([...base], {});
+  assert.equal(d.allowPrivateTargets, false);
+  assert.equal(d.maxIpsPerRound, 16);
+  const c = parseAgentConfig([...base, '--allow-private-targets', '--max-ips-per-round', '4'], {});
+  assert.equal(c.allowPrivateTargets, true);
+  assert.equal(c.maxIpsPerRound, 4);
+  assert.equal(parseAgentConfig([...base], { CROSSPROBE_ALLOW_PRIVATE_TARGETS: 'true' }).allowPrivateTargets, true);
+  assert.throws(() => parseAgentConfig([...base, '--heartbeat-interval', '30d'], {}), {
+    message: 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be at most 24h (got "30d")',
+  });
+  assert.throws(() => parseAgentConfig([...base, '--shutdown-timeout', `${'9'.repeat(309)}d`], {}), {
+    message: `shutdownTimeout (--shutdown-timeout, CROSSPROBE_SHUTDOWN_TIMEOUT): must be at most 3650d (got "${'9'.repeat(309)}d")`,
+  });
+  assert.throws(() => parseAgentConfig([...base, '--max-ips-per-round', '0'], {}), {
+    message: 'maxIpsPerRound (--max-ips-per-round, CROSSPROBE_MAX_IPS_PER_ROUND): must be a whole number from 1 to 256 (got 0)',
+  });
 });

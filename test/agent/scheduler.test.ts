@@ -125,3 +125,20 @@ test('scheduler - stop lets running rounds finish, then cuts them at the deadlin
   assert.equal(outcome.filter((o) => o === 'stuck:cut').length, 1);
   assert.equal(s.stats().inFlight, 0);
 });
+
+test('scheduler - a target whose interval is out of bounds is logged and never scheduled (no setTimeout overflow)', async () => {
+  const { logger, lines } = memoryLogger();
+  let rounds = 0;
+  const s = new Scheduler(async () => void rounds++, { concurrency: 4, logger });
+  // built past parseTarget: 30 days would overflow setTimeout, which then fires after 1 ms, forever
+  const month = { ...target('month'), intervalMs: 30 * 86_400_000 };
+  try {
+    s.sync([month, { ...target('never'), intervalMs: Number.POSITIVE_INFINITY }]);
+    await sleep(50);
+    assert.equal(s.stats().targets, 0);
+  } finally {
+    await s.stop(1_000);
+  }
+  assert.equal(rounds, 0);
+  assert.deepEqual(lines.filter((l) => l.msg === 'target interval or timeout out of bounds; not scheduled').map((l) => l.target), ['month', 'never']);
+});

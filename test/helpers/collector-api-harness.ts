@@ -23,6 +23,8 @@ export interface ApiHarnessOptions {
   readonly windows?: ApiContext['windows'];
   readonly heartbeatIntervalMs?: number;
   readonly secureCookies?: boolean;
+  /** The collector's --allow-private-targets. Default true: test targets are on 127.0.0.x. */
+  readonly allowPrivateTargets?: boolean;
 }
 
 /**
@@ -49,8 +51,10 @@ export class ApiHarness {
     let ingest: Ingest | null = null;
     try {
       nc = await connectForever(nats);
-      store = tempStore(dir);
       const { logger, lines } = memoryLogger('info');
+      store = tempStore(dir, undefined, {
+        onBadTarget: (target, err) => logger.error({ target, err }, 'stored target does not validate; skipped'),
+      });
       ingest = opts.ingest ? await startIngest({ nc, store, logger, maxWaitMs: 20 }) : null;
       const kv = await ensureTargetsBucket(nc);
       const running = ingest;
@@ -65,6 +69,7 @@ export class ApiHarness {
         ingestStats: () => running?.stats() ?? null,
         now: () => Date.now(),
         ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
+        allowPrivateTargets: opts.allowPrivateTargets ?? true,
       });
       await app.ready();
       return new ApiHarness(app, store, nats, nc, kv, dir, ingest, lines);

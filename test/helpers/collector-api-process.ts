@@ -2,10 +2,13 @@ import { execFile, spawn } from 'node:child_process';
 import { cliPath } from './paths.js';
 import { LoggedProcess } from './logged-process.js';
 
-/** A real `crossprobe collector` process (node dist/cli/main.js collector ...); its JSON log lines are kept parsed. */
+/**
+ * A real `crossprobe collector` process (node dist/cli/main.js collector ...); its JSON log lines are
+ * kept parsed. With --allow-private-targets: every test target is on 127.0.0.x.
+ */
 export class CollectorProcess extends LoggedProcess {
   static start(args: string[], env: NodeJS.ProcessEnv = {}): CollectorProcess {
-    return new CollectorProcess(spawn(process.execPath, [cliPath, 'collector', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+    return new CollectorProcess(spawn(process.execPath, [cliPath, 'collector', '--allow-private-targets', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   }
 }
 

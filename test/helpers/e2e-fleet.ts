@@ -85,7 +85,8 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
     // its log (JSON lines on stdout): the last ones go into the failure of a request it answered 5xx
     const collectorLog: string[] = [];
     const collector = startChild('collector', binPath, [
-      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, '--api-token', E2E_API_TOKEN, ...opts.collectorArgs,
+      // the lab is on 127.0.0.x: private targets allowed (the collector's check is on URL literals)
+      'collector', '--nats', natsUrl, '--db', join(dir, 'collector.db'), '--listen', `127.0.0.1:${apiPort}`, '--api-token', E2E_API_TOKEN, '--allow-private-targets', ...opts.collectorArgs,
     ], (line) => {
       collectorLog.push(line);
       if (collectorLog.length > 20) collectorLog.shift();
@@ -118,7 +119,7 @@ export async function startE2eFleet(opts: E2eFleetOptions): Promise<E2eFleet> {
     const startAgent = async (spec: E2eAgentSpec): Promise<E2eAgent> => {
       const child = startChild(`agent ${spec.region}/${spec.id}`, binPath, [
         'agent', '--nats', natsUrl, '--region', spec.region, '--id', spec.id, '--source-address', spec.source,
-        '--dns-server', started.dnsAddress, '--spool-dir', join(dir, `spool-${spec.id}`), '--no-ipv6',
+        '--dns-server', started.dnsAddress, '--spool-dir', join(dir, `spool-${spec.id}`), '--no-ipv6', '--allow-private-targets',
         ...(started.caPem !== null ? ['--ca-file', caFile] : []),
         ...(spec.controls ?? [`${api}/healthz`]).flatMap((c) => ['--control', c]),
         ...(spec.extraArgs ?? []),

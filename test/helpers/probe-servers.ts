@@ -205,7 +205,7 @@ export function testTarget(spec: Record<string, unknown> & { url: string }): Tar
   return parseTarget({ id: 'probe-test', interval: '30s', timeout: '3s', ...spec });
 }
 
-/** A probe context for tests: the given resolver, no source address, 1 MiB body cap. */
+/** A probe context for tests: the given resolver, no source address, 1 MiB body cap, private targets allowed (test servers are on 127.0.0.x). */
 export function testContext(resolver: DnsResolver, overrides: Partial<ProbeContext> = {}): ProbeContext {
   return {
     agent: 'test-agent',
@@ -215,6 +215,7 @@ export function testContext(resolver: DnsResolver, overrides: Partial<ProbeConte
     ca: null,
     bodyCapBytes: DEFAULT_BODY_CAP_BYTES,
     userAgent: 'crossprobe/test',
+    allowPrivateTargets: true,
     ...overrides,
   };
 }

@@ -35,6 +35,7 @@ describe('lab with agent probes', () => {
       bodyCapBytes: 64 * 1024,
       userAgent: 'crossprobe/test',
       ipFamilies: [4],
+      allowPrivateTargets: true,
     };
     const target = parseTarget({ id: 'shop', url, timeout: '2s', expect: { bodyContains: 'ok' }, identity: [{ header: 'x-served-by' }] });
     const results = await probeTarget(target, Date.now(), ctx);

@@ -22,6 +22,7 @@ describe('collector config', () => {
       windows: { shortMs: 300_000, longMs: 3_600_000, maxMs: 7 * 86_400_000 },
       heartbeatIntervalMs: 5_000,
       incidents: { intervalMs: 30_000, resolveAfterMs: 300_000, confirmEvaluations: 2 },
+      allowPrivateTargets: false,
       streamReplicas: 1,
       ingest: { maxResultTargets: 20_000, maxServingNodes: 1_000, maxRejects: 100_000, maxClockSkewMs: 300_000 },
       webhooks: [],

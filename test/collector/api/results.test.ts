@@ -118,7 +118,7 @@ describe('results API', () => {
     }
     const bad = await h.app.inject({ method: 'GET', url: '/api/v1/results?failure=HTTP_500' });
     assert.equal(bad.statusCode, 400);
-    assert.match(errorOf(bad.body).message, /^querystring\.failure: must be one of DNS_NXDOMAIN, .*BODY_MISMATCH \(got "HTTP_500"\)$/);
+    assert.match(errorOf(bad.body).message, /^querystring\.failure: must be one of DNS_NXDOMAIN, .*BODY_MISMATCH, ADDRESS_BLOCKED \(got "HTTP_500"\)$/);
   });
 
   it('results - a cursor issued for one order is refused for the other', async () => {
