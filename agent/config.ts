@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, durationProblem, parseDuration } from '../proto/index.js';
+import { ConfigError, MAX_TIMER_MS, durationProblem, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
@@ -95,9 +95,6 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   });
   return finishAgentConfig(c);
 }
-
-/** The longest timer duration the agent takes: far below setTimeout's 24.8-day limit, past which Node fires after 1 ms. */
-const MAX_TIMER_MS = 24 * 3_600_000;
 
 /** A duration flag the agent runs a timer on, in ms: bounded, or a ConfigError naming the key. */
 function timerMs(key: keyof AgentConfigInput, flag: string, env: string, text: string): number {

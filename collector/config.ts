@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, durationProblem, formatDuration, parseDuration } from '../proto/index.js';
+import { ConfigError, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
@@ -141,12 +141,16 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
   return finishCollectorConfig(config);
 }
 
-const ms = (key: keyof CollectorConfigInput, flag: string, env: string, text: string): number => {
+/** A duration flag in ms, more than 0 and at most `max`, or a ConfigError naming the key. */
+const ms = (key: keyof CollectorConfigInput, flag: string, env: string, text: string, max = MAX_DURATION_MS, maxText = formatDuration(max)): number => {
   const v = parseDuration(text);
   if (v === null) throw new ConfigError(`${key} (${flag}, ${env}): ${durationProblem(text)} (got ${JSON.stringify(text)})`, key);
   if (v <= 0) throw new ConfigError(`${key} (${flag}, ${env}): must be more than 0 (got ${JSON.stringify(text)})`, key);
+  if (v > max) throw new ConfigError(`${key} (${flag}, ${env}): must be at most ${maxText} (got ${JSON.stringify(text)})`, key);
   return v;
 };
+/** A duration the collector runs a timer on: bounded by MAX_TIMER_MS, or the timer would fire every millisecond. */
+const timerMs = (key: keyof CollectorConfigInput, flag: string, env: string, text: string): number => ms(key, flag, env, text, MAX_TIMER_MS, '24h');
 
 function httpUrl(field: string, text: string): string {
   let url: URL | null = null;
@@ -209,12 +213,12 @@ function finishCollectorConfig(c: CollectorConfigInput): CollectorConfig {
       rawMs,
       rollupMs: ms('retentionRollups', '--retention-rollups', 'CROSSPROBE_RETENTION_ROLLUPS', c.retentionRollups),
       rejectsMs: ms('retentionRejects', '--retention-rejects', 'CROSSPROBE_RETENTION_REJECTS', c.retentionRejects),
-      intervalMs: ms('retentionInterval', '--retention-interval', 'CROSSPROBE_RETENTION_INTERVAL', c.retentionInterval),
+      intervalMs: timerMs('retentionInterval', '--retention-interval', 'CROSSPROBE_RETENTION_INTERVAL', c.retentionInterval),
     }),
     windows: Object.freeze({ shortMs, longMs, maxMs }),
-    heartbeatIntervalMs: ms('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
+    heartbeatIntervalMs: timerMs('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
     incidents: Object.freeze({
-      intervalMs: ms('incidentInterval', '--incident-interval', 'CROSSPROBE_INCIDENT_INTERVAL', c.incidentInterval),
+      intervalMs: timerMs('incidentInterval', '--incident-interval', 'CROSSPROBE_INCIDENT_INTERVAL', c.incidentInterval),
       resolveAfterMs: ms('resolveAfter', '--resolve-after', 'CROSSPROBE_RESOLVE_AFTER', c.resolveAfter),
       confirmEvaluations: c.confirmEvaluations,
     }),

@@ -10,6 +10,12 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 export const MAX_DURATION_MS = 3650 * UNIT_MS.d;
 
 /**
+ * The longest duration a process runs a timer on (intervals, timeouts): 24 h, far below setTimeout's
+ * 24.8-day limit, past which Node fires after 1 ms instead (a "30d" interval would run every millisecond).
+ */
+export const MAX_TIMER_MS = UNIT_MS.d;
+
+/**
  * Parses "500ms", "30s", "15m", "24h", "7d", or combinations such as "1h30m": whole milliseconds,
  * finite, from 0 to MAX_DURATION_MS. null when malformed or longer than MAX_DURATION_MS (see
  * durationProblem for a message telling which).

@@ -7,6 +7,8 @@ import { ErrorSchema, ResultPageSchema, ResultsQuery } from './schemas.js';
 
 export const DEFAULT_RESULTS_LIMIT = 100;
 
+/** The largest time a JavaScript Date holds (ms since the epoch). */
+const MAX_TIME_MS = 8.64e15;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
@@ -14,11 +16,11 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
  * epoch, or a duration meaning that long before now ("1h"). Throws a 400 naming `field`.
  */
 export function parseTimeParam(text: string, field: string, nowMs: number): number {
-  if (/^\d+$/.test(text)) return Number(text);
   const ago = parseDuration(text);
   if (ago !== null) return nowMs - ago;
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) {
+  const ms = /^\d+$/.test(text) ? Number(text) : ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
+  // a long run of digits is Infinity or past what a Date holds: no time at all, not "the far future"
+  if (!(Math.abs(ms) <= MAX_TIME_MS)) {
     throw badRequest(`${field}: must be an ISO 8601 time, milliseconds since the epoch, or a duration ago such as 1h (got ${JSON.stringify(text)})`);
   }
   return ms;

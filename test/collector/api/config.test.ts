@@ -81,6 +81,11 @@ describe('collector config', () => {
       [[], { CROSSPROBE_INSECURE_OPEN_API: 'maybe' }, 'insecureOpenApi (CROSSPROBE_INSECURE_OPEN_API): must be true or false (got "maybe")'],
       [['--retention-raw', '1d'], {}, 'retentionRaw (--retention-raw, CROSSPROBE_RETENTION_RAW): must be at least maxWindow (7d), or diagnoses would read deleted results; got 1d'],
       [['--heartbeat-interval', '0s'], {}, 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be more than 0 (got "0s")'],
+      // timers: past setTimeout's 24.8-day limit Node fires after 1 ms
+      [['--incident-interval', '30d'], {}, 'incidentInterval (--incident-interval, CROSSPROBE_INCIDENT_INTERVAL): must be at most 24h (got "30d")'],
+      [['--retention-interval', '25h'], {}, 'retentionInterval (--retention-interval, CROSSPROBE_RETENTION_INTERVAL): must be at most 24h (got "25h")'],
+      [['--heartbeat-interval', '2d'], {}, 'heartbeatInterval (--heartbeat-interval, CROSSPROBE_HEARTBEAT_INTERVAL): must be at most 24h (got "2d")'],
+      [['--retention-raw', `${'9'.repeat(309)}d`], {}, 'retentionRaw (--retention-raw, CROSSPROBE_RETENTION_RAW): must be at most 3650d (got "' + '9'.repeat(309) + 'd")'],
       [['--nats', 'http://x'], {}, 'nats (--nats, CROSSPROBE_NATS): "http://x" is not a NATS URL; expected e.g. nats://127.0.0.1:4222'],
       [['--colour', 'x'], {}, "Unknown option '--colour' (see --help)"],
       [['extra'], {}, 'unexpected argument "extra" (see --help)'],

@@ -107,6 +107,8 @@ describe('results API', () => {
       ['?cursor=bm90LWEtY3Vyc29y', 'querystring.cursor: cursor "bm90LWEtY3Vyc29y" is not one this server issued'],
       ['?ok=maybe', 'querystring.ok: must be true or false (got "maybe")'],
       ['?from=yesterday', 'querystring.from: must be an ISO 8601 time, milliseconds since the epoch, or a duration ago such as 1h (got "yesterday")'],
+      // 400 digits are Infinity as a number: no time, not the far future
+      [`?to=${'9'.repeat(400)}`, `querystring.to: must be an ISO 8601 time, milliseconds since the epoch, or a duration ago such as 1h (got "${'9'.repeat(400)}")`],
       ['?region=EU', 'querystring.region: must be 1–63 characters of a–z, 0–9 and "-" (got "EU")'],
       ['?order=random', 'querystring.order: must be asc or desc (got "random")'],
       ['?targte=shop', 'querystring.targte: unknown key (known keys: target, region, agent, ip, ok, failure, from, to, limit, order, cursor)'],
