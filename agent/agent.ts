@@ -139,7 +139,8 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   await watching;
   const s = sink.stats();
   if (nc) await nc.drain().catch(() => nc.close());
-  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped }, 'agent stopped');
+  const health = sink.spoolHealth();
+  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
   return { connected: nc !== null };
 }
 

@@ -8,7 +8,7 @@ export const MEMORY_SEGMENT = -1;
 /** What a queued result costs beyond its bytes (the Uint8Array, its buffer, the queue slot): counted against the bound. */
 const ENTRY_OVERHEAD_BYTES = 160;
 const RETRY_MIN_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
+const RETRY_MAX_MS = 10_000;
 const LOG_INTERVAL_MS = 10_000;
 
 export interface FallbackSpoolOptions {
@@ -19,7 +19,7 @@ export interface FallbackSpoolOptions {
   memoryMaxBytes: number;
   segmentBytes?: number;
   logger: Logger;
-  /** First retry of a refusing disk; doubles up to retryMaxMs. Defaults 1 s and 30 s. */
+  /** First retry of a refusing disk; doubles up to retryMaxMs. Defaults 1 s and 10 s. */
   retryMinMs?: number;
   retryMaxMs?: number;
 }
@@ -45,7 +45,7 @@ interface MemoryEntry {
  * The disk spool, locked by this process, falling back to a bounded memory queue while the disk
  * refuses (ENOSPC, EROFS, EACCES, EIO, a directory removed under it): no I/O error escapes, so no
  * disk can kill or wedge the agent. The memory queue holds results newer than everything on disk;
- * while it is not empty new results join it, and a retry (backing off from 1 s to 30 s) moves it
+ * while it is not empty new results join it, and a retry (backing off from 1 s to 10 s) moves it
  * to disk in order once the disk takes writes again. Reads return disk records first, then memory.
  *
  * A result being published from memory while the queue moves to disk is on disk too and may be sent
