@@ -392,7 +392,7 @@ class JetStreamSink implements ResultSink {
   }
 }
 
-/** The default memory queue bound: well below the agent's heap limit (deploy/systemd: 160 MiB). */
+/** The default memory queue bound: well below the agent's heap limit (deploy/systemd: 144 MiB). */
 export const DEFAULT_SPOOL_MEMORY_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Opens (and locks) the spool of `opts.spoolDir`, with its memory fallback. */
