@@ -219,3 +219,23 @@ test('agent spool - a spool directory that turns read-only (EROFS): results wait
   assert.deepEqual(duplicates(ids), []);
   assert.deepEqual(new Set(ids), new Set(web.probeIds));
 });
+
+test('agent spool - started on a full disk while NATS is down, the agent switches to NATS when it answers and delivers every result it kept', { skip: skipFs ?? false }, async (t) => {
+  const fs = Tmpfs.mount(t, '256k');
+  mkdirSync(join(fs.dir, 'spool'));
+  fillUp(join(fs.dir, 'filler'));
+  const web = await server('127.0.0.49');
+  const file = targetsFile('boot', (p) => web.url(p), 1);
+  await nats.stop();
+  const a = agent(['--region', 'eu-west', '--id', 'boot-1', '--targets', file, '--spool-dir', join(fs.dir, 'spool')]);
+  await waitFor('probes while NATS is down', () => web.probeIds.length >= 5, 30_000);
+  await restartNats();
+  const produced = [...web.probeIds];
+  await waitFor('every result kept while NATS was down in the stream', async () => {
+    const got = new Set(await idsOf('boot'));
+    return produced.every((id) => got.has(id));
+  }, 30_000);
+  assert.ok(a.running, `the agent survives the switch: ${a.stderr}`);
+  assert.equal(await a.stop(), 0, a.stderr);
+  assert.deepEqual(duplicates(await idsOf('boot')), []);
+});
