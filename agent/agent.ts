@@ -208,7 +208,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
   logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
   const forbidden = rateLimited(logger, 60_000);
   const connected = nc;
-  void (async () => {
+  (async () => {
     for await (const s of connected.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ server: s.data }, `NATS ${s.type}`);
       else if (s.type === 'error' && isAuthError(s.data)) {
@@ -223,7 +223,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
         );
       }
     }
-  })();
+  })().catch((err: unknown) => logger.error({ err }, 'NATS status watcher stopped'));
   return connected;
 }
 
