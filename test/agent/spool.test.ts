@@ -4,8 +4,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unl
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection, Subscription } from 'nats';
-import { decodeHeartbeat, ensureResultsStream } from '../../proto/index.js';
-import { LOCK_FILE } from '../../agent/sinks/index.js';
+import { decodeHeartbeat, encodeResult, ensureResultsStream, resultId } from '../../proto/index.js';
+import { LOCK_FILE, Spool } from '../../agent/sinks/index.js';
+import { memoryLogger } from '../helpers/logger.js';
 import { NatsServer } from '../helpers/nats-server.js';
 import { RecordingServer } from '../helpers/recording-server.js';
 import { AgentProcess } from '../helpers/agent-process.js';
@@ -238,4 +239,18 @@ test('agent spool - started on a full disk while NATS is down, the agent switche
   assert.ok(a.running, `the agent survives the switch: ${a.stderr}`);
   assert.equal(await a.stop(), 0, a.stderr);
   assert.deepEqual(duplicates(await idsOf('boot')), []);
+});
+
+test('agent spool - the spool of an earlier version ($STATE_DIRECTORY/spool) moves to the keyed default and is delivered', async () => {
+  const state = join(dir, 'legacy-state');
+  const legacy = await Spool.open({ dir: join(state, 'spool'), maxBytes: 1 << 20, logger: memoryLogger().logger });
+  const ids = Array.from({ length: 3 }, () => resultId());
+  await legacy.append(ids.map((id, i) => encodeResult({ resultId: id, agent: 'old-1', region: 'eu-west', target: 'legacy', url: 'http://127.0.0.1/', startedAtMs: Date.now(), roundAtMs: i, ok: true, status: 200 })));
+  await legacy.close();
+  const a = agent(['--region', 'eu-west', '--id', 'old-1'], { STATE_DIRECTORY: state });
+  await waitFor('the earlier version\'s results in the stream', async () => (await idsOf('legacy')).length >= 3);
+  assert.equal(await a.stop(), 0, a.stderr);
+  assert.deepEqual((await idsOf('legacy')).sort(), [...ids].sort());
+  assert.equal(existsSync(join(state, 'spool')), false, 'moved, not copied');
+  assert.ok(existsSync(join(state, 'crossprobe', 'eu-west', 'old-1', 'spool')));
 });
