@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ConfigError, heartbeatSubject, resultsSubject, type Heartbeat, type Target } from '../proto/index.js';
@@ -7,7 +8,7 @@ import { Controls } from './controls.js';
 import { startHeartbeat } from './heartbeat.js';
 import { DnsResolver, probeTarget, type ProbeContext } from './probes/index.js';
 import { Scheduler } from './scheduler.js';
-import { createDeferredSink, type ResultSink } from './sinks/index.js';
+import { createDeferredSink, openSpool, SpoolLockedError, type ResultSink } from './sinks/index.js';
 import { loadTargetsFile } from './targets/file.js';
 import { watchTargetsKv } from './targets/kv.js';
 import { TargetSet } from './targets/set.js';
@@ -31,13 +32,22 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   const fileTargets = config.targetsFile ? loadTargetsFile(config.targetsFile) : [];
   const startedAtMs = Date.now();
 
-  const connecting = connectNats(config, logger);
-  const sink = await createDeferredSink(connecting, {
+  // The spool (and its lock) before anything else: a second agent on the same spool stops here.
+  adoptLegacySpool(config, logger);
+  const sinkOptions = {
     subject: resultsSubject(config.region, config.id),
     spoolDir: config.spoolDir,
     spoolMaxBytes: config.spoolMaxBytes,
+    spoolMemoryMaxBytes: config.spoolMemoryMaxBytes,
     logger,
+  };
+  const spool = await openSpool(sinkOptions, logger.child({ component: 'spool' })).catch((err: unknown) => {
+    if (err instanceof SpoolLockedError) throw new ConfigError(`spoolDir (--spool-dir, CROSSPROBE_SPOOL_DIR): ${err.message}`, 'spoolDir');
+    throw err;
   });
+  logger.info({ dir: config.spoolDir, ...spool.health() }, 'spool opened');
+  const connecting = connectNats(config, logger);
+  const sink = createDeferredSink(connecting, spool, sinkOptions);
 
   const ctx: ProbeContext = {
     agent: config.id,
@@ -90,6 +100,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   const heartbeat = (): Heartbeat => {
     const s = sink.stats();
     const sched = scheduler.stats();
+    const spoolHealth = sink.spoolHealth();
     return {
       agent: config.id,
       region: config.region,
@@ -105,6 +116,11 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
       resultsPublished: s.published,
       inFlight: sched.inFlight,
       rssBytes: process.memoryUsage.rss(),
+      spoolDegraded: spoolHealth.state === 'degraded',
+      spoolError: spoolHealth.lastError ?? '',
+      memoryQueueDepth: spoolHealth.memoryDepth,
+      memoryQueueBytes: spoolHealth.memoryBytes,
+      memoryQueueDropped: spoolHealth.memoryDropped,
     };
   };
 
@@ -131,8 +147,27 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   await watching;
   const s = sink.stats();
   if (nc) await nc.drain().catch(() => nc.close());
-  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped }, 'agent stopped');
+  const health = sink.spoolHealth();
+  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
   return { connected: nc !== null };
+}
+
+/**
+ * Agents before the spool was keyed by region and id kept it in $STATE_DIRECTORY/spool: when the
+ * default directory does not exist yet, that spool moves there, so an upgrade loses no result.
+ */
+function adoptLegacySpool(config: AgentConfig, logger: Logger): void {
+  const state = process.env.STATE_DIRECTORY?.split(':')[0];
+  if (!state || !config.spoolDir.startsWith(join(state, 'crossprobe'))) return;
+  const legacy = join(state, 'spool');
+  try {
+    if (!existsSync(legacy) || existsSync(config.spoolDir) || !readdirSync(legacy).some((f) => f.endsWith('.seg'))) return;
+    mkdirSync(dirname(config.spoolDir), { recursive: true, mode: 0o700 });
+    renameSync(legacy, config.spoolDir);
+    logger.info({ from: legacy, to: config.spoolDir }, 'moved the spool of an earlier version to this agent\'s spool directory');
+  } catch (err) {
+    logger.warn({ err, from: legacy, to: config.spoolDir }, 'cannot move the spool of an earlier version; its results stay there');
+  }
 }
 
 function probeInto(sink: ResultSink, ctx: ProbeContext) {
@@ -197,7 +232,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
   logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
   const forbidden = rateLimited(logger, 60_000);
   const connected = nc;
-  void (async () => {
+  (async () => {
     for await (const s of connected.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ server: s.data }, `NATS ${s.type}`);
       else if (s.type === 'error' && isAuthError(s.data)) {
@@ -212,7 +247,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
         );
       }
     }
-  })();
+  })().catch((err: unknown) => logger.error({ err }, 'NATS status watcher stopped'));
   return connected;
 }
 

@@ -1,9 +1,16 @@
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, MAX_TIMER_MS, durationProblem, parseDuration } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
+
+/** Stands for the spool directory's default in the schema's description; agentHelp() fills it in. */
+const SPOOL_DIR_MARK = '$STATE_DIRECTORY/crossprobe/<region>/<id>/spool';
+
+const mib = (bytes: number): string => `${Math.floor(bytes / 1024 / 1024)}MiB`;
 
 const Duration = (description: string) =>
   Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
@@ -22,8 +29,9 @@ export const AgentConfigSchema = Type.Object(
     control: Type.Array(Type.String(), { description: 'control URL probed to check this agent\'s own network (repeatable)' }),
     controlInterval: Duration('how often control URLs are probed'),
     noKv: Type.Boolean({ description: 'do not watch the crossprobe_targets KV bucket (targets only from --targets)' }),
-    spoolDir: Type.String({ minLength: 1, description: 'where unpublished results wait on disk' }),
+    spoolDir: Type.Optional(Type.String({ minLength: 1, description: `where unpublished results wait on disk, locked by this agent (absolute path; default ${SPOOL_DIR_MARK})` })),
     spoolMax: Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?$', errorMessage: 'must be a size such as 256MiB or 1GB', description: 'spool bound; past it the oldest results are dropped and counted' }),
+    spoolMemoryMax: Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?$', errorMessage: 'must be a size such as 32MiB', description: 'bound of the memory queue results wait in while the disk refuses the spool (full, read-only); past it the oldest are dropped and counted' }),
     heartbeatInterval: Duration('how often a heartbeat is published'),
     concurrency: Type.Integer({ minimum: 1, maximum: 10_000, errorMessage: 'must be a whole number from 1 to 10000', description: 'probes running at once at most' }),
     bodyCap: Type.String({ pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?$', errorMessage: 'must be a size such as 1MiB', description: 'bytes of a response body read at most' }),
@@ -53,8 +61,10 @@ export interface AgentConfig {
   readonly controls: readonly string[];
   readonly controlIntervalMs: number;
   readonly kv: boolean;
+  /** Absolute. */
   readonly spoolDir: string;
   readonly spoolMaxBytes: number;
+  readonly spoolMemoryMaxBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly concurrency: number;
   readonly bodyCapBytes: number;
@@ -69,19 +79,33 @@ export interface AgentConfig {
 
 export const AGENT_USAGE = 'Usage: crossprobe agent --nats URL --region R --id A [--nats-ca FILE --nats-nkey FILE] [--dns-server HOST:PORT] [--source-address IP] [--targets FILE] [--control URL]...';
 
-export function agentHelp(): string {
-  return configHelp(AgentConfigSchema, AGENT_USAGE);
+/** The help text, showing the spool directory's default as it is in `env`. */
+export function agentHelp(env: NodeJS.ProcessEnv = process.env): string {
+  return configHelp(AgentConfigSchema, AGENT_USAGE).replace(SPOOL_DIR_MARK, defaultSpoolDir(env, '<region>', '<id>'));
+}
+
+/**
+ * The spool directory when --spool-dir is not given: the agent's own state directory, never the
+ * working directory — $STATE_DIRECTORY (systemd; its first entry), else $XDG_STATE_HOME, else
+ * ~/.local/state — then crossprobe/<region>/<id>/spool, so two agents (two instances of a template
+ * unit, two agents started from one directory) never share one. Relative values are ignored, as the
+ * XDG specification says.
+ */
+export function defaultSpoolDir(env: NodeJS.ProcessEnv, region: string, id: string): string {
+  const absolute = (p: string | undefined): string | null => (p && isAbsolute(p) ? p : null);
+  const base = absolute(env.STATE_DIRECTORY?.split(':')[0]) ?? absolute(env.XDG_STATE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.local', 'state');
+  return join(base, 'crossprobe', region, id, 'spool');
 }
 
 /** Parses the agent's flags, environment and config file; throws ConfigError naming the key. */
 export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
-  const state = env.STATE_DIRECTORY?.split(':')[0] ?? '.crossprobe';
   const { config: c } = loadConfig(AgentConfigSchema, argv, env, {
     nats: 'nats://127.0.0.1:4222',
     control: [],
     controlInterval: '15s',
     noKv: false,
     spoolMax: '256MiB',
+    spoolMemoryMax: '32MiB',
     heartbeatInterval: '5s',
     concurrency: 64,
     bodyCap: '1MiB',
@@ -91,9 +115,8 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     maxIpsPerRound: 16,
     shutdownTimeout: '10s',
     logLevel: 'info',
-    spoolDir: join(state, 'spool'),
   });
-  return finishAgentConfig(c);
+  return finishAgentConfig(c, env);
 }
 
 /** A duration flag the agent runs a timer on, in ms: bounded, or a ConfigError naming the key. */
@@ -104,7 +127,7 @@ function timerMs(key: keyof AgentConfigInput, flag: string, env: string, text: s
   return v!;
 }
 
-function finishAgentConfig(c: AgentConfigInput): AgentConfig {
+function finishAgentConfig(c: AgentConfigInput, env: NodeJS.ProcessEnv): AgentConfig {
   const nats = c.nats.split(',').map((s) => s.trim()).filter(Boolean);
   for (const u of nats) {
     if (!/^(nats|tls|wss?):\/\/[^\s/]+/.test(u) && !/^[^\s:/]+:\d+$/.test(u)) {
@@ -127,6 +150,25 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     return url.href;
   });
   const natsAccess = loadNatsAccess(c, nats);
+  const spoolDefault = defaultSpoolDir(env, c.region, c.id);
+  // Refused rather than resolved: against the working directory it made two agents started in one
+  // directory share a spool; against the config file's directory it would mean something different
+  // as a flag than as a key. One rule: absolute, or the default.
+  if (c.spoolDir !== undefined && !isAbsolute(c.spoolDir)) {
+    throw new ConfigError(
+      `spoolDir (--spool-dir, CROSSPROBE_SPOOL_DIR): must be an absolute path (got ${JSON.stringify(c.spoolDir)}); a relative one would depend on the directory the agent starts in. Give an absolute path, or leave it out for ${spoolDefault}`,
+      'spoolDir',
+    );
+  }
+  const spoolMemoryMaxBytes = parseSize(c.spoolMemoryMax)!;
+  // The memory queue must fit in the heap with the agent's own working set beside it.
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  if (spoolMemoryMaxBytes <= 0 || spoolMemoryMaxBytes > heapLimit / 4) {
+    throw new ConfigError(
+      `spoolMemoryMax (--spool-memory-max, CROSSPROBE_SPOOL_MEMORY_MAX): must be above 0 and at most a quarter of this agent's heap limit, ${mib(heapLimit / 4)} (got ${JSON.stringify(c.spoolMemoryMax)}); lower it, or raise node's --max-old-space-size`,
+      'spoolMemoryMax',
+    );
+  }
   return Object.freeze({
     nats,
     ...(natsAccess ? { natsAccess } : {}),
@@ -138,8 +180,9 @@ function finishAgentConfig(c: AgentConfigInput): AgentConfig {
     controls: Object.freeze(controls),
     controlIntervalMs: timerMs('controlInterval', '--control-interval', 'CROSSPROBE_CONTROL_INTERVAL', c.controlInterval),
     kv: !c.noKv,
-    spoolDir: c.spoolDir,
+    spoolDir: c.spoolDir ?? spoolDefault,
     spoolMaxBytes: parseSize(c.spoolMax)!,
+    spoolMemoryMaxBytes,
     heartbeatIntervalMs: timerMs('heartbeatInterval', '--heartbeat-interval', 'CROSSPROBE_HEARTBEAT_INTERVAL', c.heartbeatInterval),
     concurrency: c.concurrency,
     bodyCapBytes: parseSize(c.bodyCap)!,

@@ -223,7 +223,7 @@ StartLimitIntervalSec=0
 
 [Service]
 Type=simple
-ExecStart=/usr/bin/node --max-semi-space-size=1 --liftoff-only --max-old-space-size=512 /opt/crossprobe/crossprobe-agent.mjs agent
+ExecStart=/usr/bin/node --max-semi-space-size=1 --liftoff-only --max-old-space-size=144 /opt/crossprobe/crossprobe-agent.mjs agent
 EnvironmentFile=/etc/crossprobe/agent.env
 LoadCredential=nats.nkey:/etc/crossprobe/nats.nkey
 Environment=CROSSPROBE_NATS_NKEY=%d/nats.nkey
@@ -236,7 +236,8 @@ KillMode=mixed
 TimeoutStopSec=45s
 
 # Who it runs as: a fresh unprivileged user per start; the spool survives in its state directory
-# (/var/lib/crossprobe-agent, given to the agent as $STATE_DIRECTORY: spool in ./spool).
+# (/var/lib/crossprobe-agent, given to the agent as $STATE_DIRECTORY: spool in
+# ./crossprobe/<region>/<id>/spool, locked by the agent; a spool of an older version in ./spool moves there).
 DynamicUser=yes
 StateDirectory=crossprobe-agent
 StateDirectoryMode=0700
@@ -273,7 +274,9 @@ SystemCallFilter=~@privileged
 SystemCallErrorNumber=EPERM
 # (no MemoryDenyWriteExecute: V8 compiles JavaScript to machine code at run time)
 
-# Resources: a 1,000-target agent stays under 100 MB RSS (npm run bench:agent)
+# Resources: a 1,000-target agent stays under 100 MB RSS (npm run bench:agent). The V8 heap is
+# capped at 144 MiB (ExecStart), below MemoryMax with room for what lives outside it: buffers,
+# among them the memory queue standing in for a refusing disk (--spool-memory-max, 32 MiB).
 MemoryMax=256M
 TasksMax=64
 LimitNOFILE=16384

@@ -1,15 +1,15 @@
 import type { NatsConnection } from 'nats';
 import { encodeResult, type ProbeResult } from '../../proto/index.js';
+import type { FallbackSpool, SpoolHealth } from './fallback.js';
 import { createJetStreamSink, type JetStreamSinkOptions, type ResultSink, type SinkStats } from './jetstream.js';
-import { Spool } from './spool.js';
 
 /**
  * A sink usable before NATS has ever answered (an agent booting while the hub is down): results go
- * straight to the on-disk spool; once `connection` resolves, the spool is handed to a JetStream sink,
- * which replays it first, in order. Probing never waits for NATS.
+ * straight to `spool` (already open and locked by the agent); once `connection` resolves, the same
+ * spool is handed to a JetStream sink, which replays it first, in order. Probing never waits for NATS,
+ * and nothing here can reject unobserved: a switch that fails leaves results spooled, and logged.
  */
-export async function createDeferredSink(connection: Promise<NatsConnection>, opts: Omit<JetStreamSinkOptions, 'nc'>): Promise<ResultSink> {
-  const spool = await Spool.open({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes, logger: opts.logger });
+export function createDeferredSink(connection: Promise<NatsConnection>, spool: FallbackSpool, opts: Omit<JetStreamSinkOptions, 'nc' | 'spool'>): ResultSink {
   const sink = new DeferredSink(spool, opts);
   connection.then(
     (nc) => sink.goLive(nc),
@@ -26,7 +26,7 @@ class DeferredSink implements ResultSink {
   private switching: Promise<void> | null = null;
   private closed = false;
 
-  constructor(private readonly spool: Spool, private readonly opts: Omit<JetStreamSinkOptions, 'nc'>) {}
+  constructor(private readonly spool: FallbackSpool, private readonly opts: Omit<JetStreamSinkOptions, 'nc' | 'spool'>) {}
 
   submit(result: ProbeResult): void {
     if (this.live) return this.live.submit(result);
@@ -34,7 +34,7 @@ class DeferredSink implements ResultSink {
     if (!this.switching) this.write();
   }
 
-  /** Appends everything buffered to the spool, one fsync'd batch at a time, in order. */
+  /** Appends everything buffered to the spool (disk, or its memory queue), in order. */
   private write(): void {
     this.writing = this.writing.then(async () => {
       const batch = this.buffered.splice(0);
@@ -42,28 +42,40 @@ class DeferredSink implements ResultSink {
       try {
         await this.spool.append(batch.map(encodeResult));
       } catch (err) {
-        this.buffered.unshift(...batch);
-        this.opts.logger.error({ err: (err as Error).message, results: batch.length }, 'cannot write the spool; keeping results in memory');
+        // only a closed spool rejects (the fallback takes every I/O error): nothing more can be kept
+        this.opts.logger.error({ err, lost: batch.length }, 'results reached the spool after it closed; lost');
       }
     });
   }
 
+  /** Never rejects: on failure the results stay in the spool (for the next run) and the error is logged. */
   goLive(nc: NatsConnection): Promise<void> {
     if (this.closed || this.switching) return this.switching ?? Promise.resolve();
     this.switching = (async () => {
       await this.writing;
-      await this.spool.close();
-      const live = await createJetStreamSink({ ...this.opts, nc });
-      // results that arrived during the switch follow the spooled ones
-      for (const r of this.buffered.splice(0)) live.submit(r);
-      this.live = live;
+      try {
+        const live = await createJetStreamSink({ ...this.opts, nc, spool: this.spool });
+        // results that arrived during the switch follow the spooled ones
+        for (const r of this.buffered.splice(0)) live.submit(r);
+        this.live = live;
+      } catch (err) {
+        this.opts.logger.error({ err }, 'cannot start publishing to JetStream; results stay in the spool for the next start');
+        this.switching = null; // submit() writes to the spool again
+        this.write();
+        await this.writing;
+      }
     })();
     return this.switching;
   }
 
   stats(): SinkStats {
     if (this.live) return this.live.stats();
-    return { published: 0, spoolDepth: this.spool.depth, spoolBytes: this.spool.bytes, spoolDropped: this.spool.dropped, pending: this.buffered.length };
+    const memory = this.spool.health().memoryDepth;
+    return { published: 0, spoolDepth: this.spool.depth - memory, spoolBytes: this.spool.bytes, spoolDropped: this.spool.dropped, pending: this.buffered.length };
+  }
+
+  spoolHealth(): SpoolHealth {
+    return this.spool.health();
   }
 
   async close(deadlineMs?: number): Promise<void> {
@@ -72,6 +84,6 @@ class DeferredSink implements ResultSink {
     if (this.live) return this.live.close(deadlineMs);
     this.write();
     await this.writing;
-    await this.spool.close();
+    await this.spool.close().catch(() => undefined);
   }
 }

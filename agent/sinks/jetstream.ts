@@ -1,13 +1,14 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { encodeResult, pb, type ProbeResult } from '../../proto/index.js';
-import { RateLimitedLog, Spool, SpoolClosedError, type SpoolRecord } from './spool.js';
+import { FallbackSpool, type SpoolHealth } from './fallback.js';
+import { RateLimitedLog, SpoolClosedError, type SpoolRecord } from './spool.js';
 
 /** Counters of a result sink, for heartbeats and /metrics. */
 export interface SinkStats {
   /** Results acked by JetStream since start. */
   published: number;
-  /** Results on disk now, not yet acked. */
+  /** Results on disk now, not yet acked (those in the memory queue: `spoolHealth()`). */
   spoolDepth: number;
   /** Bytes of spool segment files on disk now. */
   spoolBytes: number;
@@ -22,10 +23,12 @@ export interface ResultSink {
   /** Never blocks the caller, never throws for transport trouble. */
   submit(result: ProbeResult): void;
   stats(): SinkStats;
+  /** Whether the disk takes the spool, and the memory queue standing in while it does not. */
+  spoolHealth(): SpoolHealth;
   /**
    * Stops accepting; publishes what can be published within `deadlineMs` milliseconds from the call
-   * (default 5000), spools (fsync) the rest; resolves when nothing is only in memory. Rejects only
-   * when the spool cannot be written (those results are lost, and logged).
+   * (default 5000), spools (fsync) the rest, releases the spool. Never rejects: results the disk
+   * refuses even then are lost, and logged with their number.
    */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -34,8 +37,12 @@ export interface JetStreamSinkOptions {
   nc: NatsConnection;
   /** The results subject, `resultsSubject(region, agent)`. */
   subject: string;
+  /** A spool already open (the agent's, taken over from the deferred sink); else one is opened in spoolDir. */
+  spool?: FallbackSpool;
   spoolDir: string;
   spoolMaxBytes: number;
+  /** Bound of the memory queue standing in for a disk that refuses the spool. Default 32 MiB. */
+  spoolMemoryMaxBytes?: number;
   logger: Logger;
   /** How long to wait for a JetStream ack. Default 5000. */
   publishTimeoutMs?: number;
@@ -69,15 +76,10 @@ export async function createJetStreamSink(opts: JetStreamSinkOptions): Promise<R
     throw new RangeError(`maxInFlight must be a positive integer, got ${maxInFlight}`);
   }
   const logger = opts.logger.child({ component: 'sink', subject: opts.subject });
-  const spool = await Spool.open({
-    dir: opts.spoolDir,
-    maxBytes: opts.spoolMaxBytes,
-    logger,
-    ...(opts.spoolSegmentBytes === undefined ? {} : { segmentBytes: opts.spoolSegmentBytes }),
-  });
+  const spool = opts.spool ?? (await openSpool(opts, logger));
   const sink = new JetStreamSink(opts.nc.jetstream(), opts.subject, spool, logger, publishTimeoutMs, maxInFlight);
   if (spool.depth > 0) {
-    logger.info({ spoolDepth: spool.depth, spoolBytes: spool.bytes }, 'spool holds results from an earlier run; replaying them first');
+    logger.info({ spoolDepth: spool.depth, spoolBytes: spool.bytes }, 'spool holds results not yet published; replaying them first');
     sink.startSpooling();
   }
   return sink;
@@ -121,7 +123,7 @@ class JetStreamSink implements ResultSink {
   constructor(
     private readonly js: JetStreamClient,
     private readonly subject: string,
-    private readonly spool: Spool,
+    private readonly spool: FallbackSpool,
     private readonly logger: Logger,
     private readonly publishTimeoutMs: number,
     private readonly maxInFlight: number,
@@ -147,11 +149,15 @@ class JetStreamSink implements ResultSink {
   stats(): SinkStats {
     return {
       published: this.published,
-      spoolDepth: this.spool.depth,
+      spoolDepth: this.spool.depth - this.spool.health().memoryDepth,
       spoolBytes: this.spool.bytes,
       spoolDropped: this.spool.dropped,
       pending: this.inFlight.size + this.waiting.length + this.toSpool.length + this.appending,
     };
+  }
+
+  spoolHealth(): SpoolHealth {
+    return this.spool.health();
   }
 
   close(deadlineMs = DEFAULT_CLOSE_DEADLINE_MS): Promise<void> {
@@ -384,6 +390,20 @@ class JetStreamSink implements ResultSink {
     }
     this.logger.info({ published: this.published, spoolDepth: this.spool.depth, spoolDropped: this.spool.dropped }, 'sink closed');
   }
+}
+
+/** The default memory queue bound: well below the agent's heap limit (deploy/systemd: 144 MiB). */
+export const DEFAULT_SPOOL_MEMORY_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Opens (and locks) the spool of `opts.spoolDir`, with its memory fallback. */
+export function openSpool(opts: Omit<JetStreamSinkOptions, 'nc' | 'subject'>, logger: Logger = opts.logger): Promise<FallbackSpool> {
+  return FallbackSpool.open({
+    dir: opts.spoolDir,
+    maxBytes: opts.spoolMaxBytes,
+    memoryMaxBytes: opts.spoolMemoryMaxBytes ?? DEFAULT_SPOOL_MEMORY_MAX_BYTES,
+    logger,
+    ...(opts.spoolSegmentBytes === undefined ? {} : { segmentBytes: opts.spoolSegmentBytes }),
+  });
 }
 
 function delay(ms: number): Promise<void> {

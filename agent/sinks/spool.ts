@@ -45,6 +45,19 @@ export interface SpoolRecord {
   readonly end: number;
 }
 
+/**
+ * An append that failed (ENOSPC, EROFS, EIO...): `written` records of the batch, from its start,
+ * are on disk (fsynced); the rest are not. `code` is the system error's.
+ */
+export class SpoolWriteError extends Error {
+  override readonly name = 'SpoolWriteError';
+  readonly code: string;
+  constructor(override readonly cause: unknown, readonly written: number) {
+    super(`cannot write the spool: ${(cause as Error)?.message ?? String(cause)}`);
+    this.code = String((cause as NodeJS.ErrnoException | null)?.code ?? 'EIO');
+  }
+}
+
 /** Thrown by spool operations after `close()`. */
 export class SpoolClosedError extends Error {
   override readonly name = 'SpoolClosedError';
@@ -134,37 +147,46 @@ export class Spool {
   /** Appends records in order and fsyncs them; on return they survive a crash. */
   append(records: readonly Uint8Array[]): Promise<void> {
     return this.exclusive(async () => {
-      let i = 0;
-      while (i < records.length) {
-        const first = records[i]!;
-        const act = await this.activeFor(FRAME_BYTES + first.length);
-        const frames: Buffer[] = [];
-        let bytes = 0;
-        while (i < records.length) {
-          const r = records[i]!;
-          if (r.length > MAX_RECORD_BYTES) throw new RangeError(`spool record of ${r.length} bytes exceeds ${MAX_RECORD_BYTES}`);
-          const size = FRAME_BYTES + r.length;
-          if (frames.length > 0 && act.seg.size + bytes + size > this.segmentBytes) break;
-          frames.push(frame(r));
-          bytes += size;
-          i++;
-        }
-        const buf = Buffer.concat(frames, bytes);
-        try {
-          await writeAll(act.fh, buf, act.seg.size);
-          await act.fh.datasync();
-        } catch (err) {
-          // Leave no partial record behind; if even that fails, stop appending to this segment:
-          // readers never look past `size`, and recovery truncates the junk.
-          await act.fh.truncate(act.seg.size).catch(() => this.retireActive());
-          throw err;
-        }
-        act.seg.size += bytes;
-        act.seg.records += frames.length;
-        this.totalBytes += bytes;
-        await this.enforceBound();
+      let written = 0;
+      try {
+        while (written < records.length) written = await this.appendSome(records, written);
+      } catch (err) {
+        if (err instanceof RangeError) throw err;
+        throw new SpoolWriteError(err, written);
       }
     });
+  }
+
+  /** Appends (and fsyncs) records from `from` on, as many as fit in one segment; returns the next index. */
+  private async appendSome(records: readonly Uint8Array[], from: number): Promise<number> {
+    let i = from;
+    const act = await this.activeFor(FRAME_BYTES + records[i]!.length);
+    const frames: Buffer[] = [];
+    let bytes = 0;
+    while (i < records.length) {
+      const r = records[i]!;
+      if (r.length > MAX_RECORD_BYTES) throw new RangeError(`spool record of ${r.length} bytes exceeds ${MAX_RECORD_BYTES}`);
+      const size = FRAME_BYTES + r.length;
+      if (frames.length > 0 && act.seg.size + bytes + size > this.segmentBytes) break;
+      frames.push(frame(r));
+      bytes += size;
+      i++;
+    }
+    const buf = Buffer.concat(frames, bytes);
+    try {
+      await writeAll(act.fh, buf, act.seg.size);
+      await act.fh.datasync();
+    } catch (err) {
+      // Leave no partial record behind; if even that fails, stop appending to this segment:
+      // readers never look past `size`, and recovery truncates the junk.
+      await act.fh.truncate(act.seg.size).catch(() => this.retireActive());
+      throw err;
+    }
+    act.seg.size += bytes;
+    act.seg.records += frames.length;
+    this.totalBytes += bytes;
+    await this.enforceBound();
+    return i;
   }
 
   /** The oldest unacked records, at most `max`, in order. Reading does not remove them. */
@@ -208,9 +230,12 @@ export class Spool {
     return this.exclusive(async () => {
       if (this.cursorTimer) clearTimeout(this.cursorTimer);
       this.cursorTimer = null;
-      await this.writeCursor();
-      await this.retireActive();
-      this.closed = true;
+      try {
+        await this.writeCursor();
+      } finally {
+        await this.retireActive();
+        this.closed = true;
+      }
     });
   }
 
@@ -392,14 +417,14 @@ async function recover(dir: string, logger: Logger): Promise<{ segments: Segment
     nextSeq = Math.max(nextSeq, seq + 1);
     const path = join(dir, segmentName(seq));
     if (cursor && seq < cursor.segment) {
-      await unlink(path); // wholly acked before the last run ended
+      await removeQuietly(path, logger); // wholly acked before the last run ended
       continue;
     }
     const buf = await readFile(path);
     const head = buf.subarray(0, HEADER_BYTES);
     if (!head.equals(SPOOL_MAGIC)) {
       if (buf.length < HEADER_BYTES && head.equals(SPOOL_MAGIC.subarray(0, buf.length))) {
-        await unlink(path); // created, but the crash came before its header was complete
+        await removeQuietly(path, logger); // created, but the crash came before its header was complete
       } else {
         logger.error({ file: path, bytes: buf.length }, 'not a spool segment (bad header); left alone');
       }
@@ -436,18 +461,26 @@ async function recover(dir: string, logger: Logger): Promise<{ segments: Segment
     if (problem) {
       // Without a resync marker nothing after a bad record can be trusted: the rest of the segment goes.
       logger.warn({ file: path, offset: pos, skippedBytes: buf.length - pos, problem }, 'spool: skipped a torn record at the end of a segment');
-      await truncate(path, pos);
+      // a read-only disk: readers never look past `size`, and the next run truncates
+      await truncate(path, pos).catch((err: unknown) => logger.warn({ err, file: path }, 'cannot truncate a torn spool segment; left for the next start'));
     }
     if (!cursorMatched) {
       logger.warn({ file: path, offset: cursorHere }, 'spool cursor is not on a record boundary; replaying the segment from its start');
     }
     if (seg.records === seg.ackedRecords) {
-      await unlink(path);
+      await removeQuietly(path, logger);
       continue;
     }
     segments.push(seg);
   }
   return { segments, nextSeq, cursor: text };
+}
+
+/** Recovery on a disk that refuses changes (read-only, EACCES) goes on: what is left is removed at a later start. */
+async function removeQuietly(path: string, logger: Logger): Promise<void> {
+  await unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') logger.warn({ err, file: path }, 'cannot remove a spent spool segment; left for the next start');
+  });
 }
 
 /**

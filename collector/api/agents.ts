@@ -28,6 +28,11 @@ export function agentRoutes(ctx: ApiContext): Route[] {
             lastSeen: new Date(a.lastSeenMs).toISOString(),
             stale: isStale(a, now, ctx.heartbeatIntervalMs),
             startedAt: new Date(a.startedAtMs).toISOString(),
+            spoolState: a.spoolState ?? 'ok',
+            spoolError: a.spoolError ?? null,
+            memoryQueueDepth: a.memoryQueueDepth ?? 0,
+            memoryQueueBytes: a.memoryQueueBytes ?? 0,
+            memoryQueueDropped: a.memoryQueueDropped ?? 0,
           })),
         };
       },

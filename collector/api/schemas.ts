@@ -133,6 +133,11 @@ export const AgentSchema = Type.Object({
   inFlight: Type.Integer(),
   controls: Type.Array(ControlSchema),
   controlsFailing: Type.Boolean({ description: 'every control target fails: its own network is broken' }),
+  spoolState: Type.Union([Type.Literal('ok'), Type.Literal('degraded')], { description: 'degraded: its disk refuses the spool (full, read-only); results wait in a bounded memory queue' }),
+  spoolError: Nullable(Type.String({ description: 'system error code of the disk\'s last refusal, e.g. ENOSPC, EROFS' })),
+  memoryQueueDepth: Type.Integer({ description: 'results waiting in its memory queue' }),
+  memoryQueueBytes: Type.Integer(),
+  memoryQueueDropped: Type.Integer({ description: 'results dropped past the memory queue\'s bound since it started' }),
 });
 export const AgentParams = Type.Object({ region: Id('the agent\'s region'), agent: Id('the agent\'s id') }, { additionalProperties: false });
 

@@ -373,6 +373,11 @@ export function heartbeatFromWire(h: WireHeartbeat, receivedAtMs: number): Agent
     resultsPublished: int(h.resultsPublished),
     inFlight: h.inFlight,
     controls,
+    spoolState: h.spoolDegraded ? 'degraded' : 'ok',
+    spoolError: h.spoolError || null,
+    memoryQueueDepth: int(h.memoryQueueDepth),
+    memoryQueueBytes: int(h.memoryQueueBytes),
+    memoryQueueDropped: int(h.memoryQueueDropped),
   };
 }
 

@@ -251,6 +251,14 @@ const V7_INCIDENTS_SUMMARY_RATE = `
 ALTER TABLE incidents ADD COLUMN summary_rate REAL;
 `;
 
+const V8_AGENT_SPOOL_HEALTH = `
+ALTER TABLE agents ADD COLUMN spool_state TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE agents ADD COLUMN spool_error TEXT;
+ALTER TABLE agents ADD COLUMN memory_queue_depth INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN memory_queue_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN memory_queue_dropped INTEGER NOT NULL DEFAULT 0;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'results, rejects, agents, targets', sql: V1_BASE },
@@ -260,6 +268,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: 'open alerts about the agents themselves', sql: V5_AGENT_ALERTS },
   { version: 6, name: 'the findings each incident has named', sql: V6_INCIDENTS_NAMED },
   { version: 7, name: "the failure rate of each incident's summary", sql: V7_INCIDENTS_SUMMARY_RATE },
+  { version: 8, name: "each agent's spool health: degraded disk, memory queue", sql: V8_AGENT_SPOOL_HEALTH },
 ]);
 
 /** The schema version a database is at (0: empty). */

@@ -216,6 +216,11 @@ export namespace crossprobe {
             inFlight: number;
             spoolBytes: number;
             rssBytes: number;
+            spoolDegraded: boolean;
+            spoolError: string;
+            memoryQueueDepth: number;
+            memoryQueueBytes: number;
+            memoryQueueDropped: number;
             static create(properties: crossprobe.v1.Heartbeat.$Shape): crossprobe.v1.Heartbeat & crossprobe.v1.Heartbeat.$Shape;
             static create(properties?: crossprobe.v1.Heartbeat.$Properties): crossprobe.v1.Heartbeat;
             static encode(m: crossprobe.v1.Heartbeat.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -245,6 +250,11 @@ export namespace crossprobe {
                 inFlight?: (number|null);
                 spoolBytes?: (number|null);
                 rssBytes?: (number|null);
+                spoolDegraded?: (boolean|null);
+                spoolError?: (string|null);
+                memoryQueueDepth?: (number|null);
+                memoryQueueBytes?: (number|null);
+                memoryQueueDropped?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = crossprobe.v1.Heartbeat.$Properties;

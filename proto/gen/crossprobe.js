@@ -2471,6 +2471,11 @@ export const crossprobe = $root.crossprobe = (() => {
              * @property {number|null} [inFlight] Heartbeat inFlight
              * @property {number|null} [spoolBytes] Heartbeat spoolBytes
              * @property {number|null} [rssBytes] Heartbeat rssBytes
+             * @property {boolean|null} [spoolDegraded] Heartbeat spoolDegraded
+             * @property {string|null} [spoolError] Heartbeat spoolError
+             * @property {number|null} [memoryQueueDepth] Heartbeat memoryQueueDepth
+             * @property {number|null} [memoryQueueBytes] Heartbeat memoryQueueBytes
+             * @property {number|null} [memoryQueueDropped] Heartbeat memoryQueueDropped
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2616,6 +2621,46 @@ export const crossprobe = $root.crossprobe = (() => {
             Heartbeat.prototype.rssBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Heartbeat spoolDegraded.
+             * @member {boolean} spoolDegraded
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.spoolDegraded = false;
+
+            /**
+             * Heartbeat spoolError.
+             * @member {string} spoolError
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.spoolError = "";
+
+            /**
+             * Heartbeat memoryQueueDepth.
+             * @member {number} memoryQueueDepth
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.memoryQueueDepth = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Heartbeat memoryQueueBytes.
+             * @member {number} memoryQueueBytes
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.memoryQueueBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Heartbeat memoryQueueDropped.
+             * @member {number} memoryQueueDropped
+             * @memberof crossprobe.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.memoryQueueDropped = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new Heartbeat instance using the specified properties.
              * @function create
              * @memberof crossprobe.v1.Heartbeat
@@ -2677,6 +2722,16 @@ export const crossprobe = $root.crossprobe = (() => {
                     w.uint32(/* id 13, wireType 0 =*/104).uint64(m.spoolBytes);
                 if (m.rssBytes != null && $Object.hasOwnProperty.call(m, "rssBytes") && (typeof m.rssBytes === "object" ? m.rssBytes.low || m.rssBytes.high : m.rssBytes !== 0))
                     w.uint32(/* id 14, wireType 0 =*/112).uint64(m.rssBytes);
+                if (m.spoolDegraded != null && $Object.hasOwnProperty.call(m, "spoolDegraded") && m.spoolDegraded !== false)
+                    w.uint32(/* id 15, wireType 0 =*/120).bool(m.spoolDegraded);
+                if (m.spoolError != null && $Object.hasOwnProperty.call(m, "spoolError") && m.spoolError !== "")
+                    w.uint32(/* id 16, wireType 2 =*/130).string(m.spoolError);
+                if (m.memoryQueueDepth != null && $Object.hasOwnProperty.call(m, "memoryQueueDepth") && (typeof m.memoryQueueDepth === "object" ? m.memoryQueueDepth.low || m.memoryQueueDepth.high : m.memoryQueueDepth !== 0))
+                    w.uint32(/* id 17, wireType 0 =*/136).uint64(m.memoryQueueDepth);
+                if (m.memoryQueueBytes != null && $Object.hasOwnProperty.call(m, "memoryQueueBytes") && (typeof m.memoryQueueBytes === "object" ? m.memoryQueueBytes.low || m.memoryQueueBytes.high : m.memoryQueueBytes !== 0))
+                    w.uint32(/* id 18, wireType 0 =*/144).uint64(m.memoryQueueBytes);
+                if (m.memoryQueueDropped != null && $Object.hasOwnProperty.call(m, "memoryQueueDropped") && (typeof m.memoryQueueDropped === "object" ? m.memoryQueueDropped.low || m.memoryQueueDropped.high : m.memoryQueueDropped !== 0))
+                    w.uint32(/* id 19, wireType 0 =*/152).uint64(m.memoryQueueDropped);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -2859,6 +2914,51 @@ export const crossprobe = $root.crossprobe = (() => {
                                 delete m.rssBytes;
                             continue;
                         }
+                    case 15: {
+                            if (u !== 0)
+                                break;
+                            if (v = r.bool())
+                                m.spoolDegraded = v;
+                            else
+                                delete m.spoolDegraded;
+                            continue;
+                        }
+                    case 16: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.spoolError = v;
+                            else
+                                delete m.spoolError;
+                            continue;
+                        }
+                    case 17: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.memoryQueueDepth = v;
+                            else
+                                delete m.memoryQueueDepth;
+                            continue;
+                        }
+                    case 18: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.memoryQueueBytes = v;
+                            else
+                                delete m.memoryQueueBytes;
+                            continue;
+                        }
+                    case 19: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.memoryQueueDropped = v;
+                            else
+                                delete m.memoryQueueDropped;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -2969,6 +3069,26 @@ export const crossprobe = $root.crossprobe = (() => {
                 if (m.rssBytes != null && $Object.hasOwnProperty.call(m, "rssBytes")) {
                     if (!$util.isInteger(m.rssBytes) && !(m.rssBytes && $util.isInteger(m.rssBytes.low) && $util.isInteger(m.rssBytes.high)))
                         return "rssBytes: integer|Long expected";
+                }
+                if (m.spoolDegraded != null && $Object.hasOwnProperty.call(m, "spoolDegraded")) {
+                    if (typeof m.spoolDegraded !== "boolean")
+                        return "spoolDegraded: boolean expected";
+                }
+                if (m.spoolError != null && $Object.hasOwnProperty.call(m, "spoolError")) {
+                    if (!$util.isString(m.spoolError))
+                        return "spoolError: string expected";
+                }
+                if (m.memoryQueueDepth != null && $Object.hasOwnProperty.call(m, "memoryQueueDepth")) {
+                    if (!$util.isInteger(m.memoryQueueDepth) && !(m.memoryQueueDepth && $util.isInteger(m.memoryQueueDepth.low) && $util.isInteger(m.memoryQueueDepth.high)))
+                        return "memoryQueueDepth: integer|Long expected";
+                }
+                if (m.memoryQueueBytes != null && $Object.hasOwnProperty.call(m, "memoryQueueBytes")) {
+                    if (!$util.isInteger(m.memoryQueueBytes) && !(m.memoryQueueBytes && $util.isInteger(m.memoryQueueBytes.low) && $util.isInteger(m.memoryQueueBytes.high)))
+                        return "memoryQueueBytes: integer|Long expected";
+                }
+                if (m.memoryQueueDropped != null && $Object.hasOwnProperty.call(m, "memoryQueueDropped")) {
+                    if (!$util.isInteger(m.memoryQueueDropped) && !(m.memoryQueueDropped && $util.isInteger(m.memoryQueueDropped.low) && $util.isInteger(m.memoryQueueDropped.high)))
+                        return "memoryQueueDropped: integer|Long expected";
                 }
                 return null;
             };
@@ -3115,6 +3235,52 @@ export const crossprobe = $root.crossprobe = (() => {
                             m.rssBytes = new $util.LongBits(d.rssBytes.low >>> 0, d.rssBytes.high >>> 0).toNumber(true);
                     }
                 }
+                if (d.spoolDegraded != null) {
+                    if (d.spoolDegraded) {
+                        m.spoolDegraded = $Boolean(d.spoolDegraded);
+                    }
+                }
+                if (d.spoolError != null) {
+                    if (typeof d.spoolError !== "string" || d.spoolError.length) {
+                        m.spoolError = $String(d.spoolError);
+                    }
+                }
+                if (d.memoryQueueDepth != null) {
+                    if (typeof d.memoryQueueDepth === "object" ? d.memoryQueueDepth.low || d.memoryQueueDepth.high : $Number(d.memoryQueueDepth) !== 0) {
+                        if ($util.Long)
+                            m.memoryQueueDepth = $util.Long.fromValue(d.memoryQueueDepth, true);
+                        else if (typeof d.memoryQueueDepth === "string")
+                            m.memoryQueueDepth = $parseInt(d.memoryQueueDepth, 10);
+                        else if (typeof d.memoryQueueDepth === "number")
+                            m.memoryQueueDepth = d.memoryQueueDepth;
+                        else if (typeof d.memoryQueueDepth === "object")
+                            m.memoryQueueDepth = new $util.LongBits(d.memoryQueueDepth.low >>> 0, d.memoryQueueDepth.high >>> 0).toNumber(true);
+                    }
+                }
+                if (d.memoryQueueBytes != null) {
+                    if (typeof d.memoryQueueBytes === "object" ? d.memoryQueueBytes.low || d.memoryQueueBytes.high : $Number(d.memoryQueueBytes) !== 0) {
+                        if ($util.Long)
+                            m.memoryQueueBytes = $util.Long.fromValue(d.memoryQueueBytes, true);
+                        else if (typeof d.memoryQueueBytes === "string")
+                            m.memoryQueueBytes = $parseInt(d.memoryQueueBytes, 10);
+                        else if (typeof d.memoryQueueBytes === "number")
+                            m.memoryQueueBytes = d.memoryQueueBytes;
+                        else if (typeof d.memoryQueueBytes === "object")
+                            m.memoryQueueBytes = new $util.LongBits(d.memoryQueueBytes.low >>> 0, d.memoryQueueBytes.high >>> 0).toNumber(true);
+                    }
+                }
+                if (d.memoryQueueDropped != null) {
+                    if (typeof d.memoryQueueDropped === "object" ? d.memoryQueueDropped.low || d.memoryQueueDropped.high : $Number(d.memoryQueueDropped) !== 0) {
+                        if ($util.Long)
+                            m.memoryQueueDropped = $util.Long.fromValue(d.memoryQueueDropped, true);
+                        else if (typeof d.memoryQueueDropped === "string")
+                            m.memoryQueueDropped = $parseInt(d.memoryQueueDropped, 10);
+                        else if (typeof d.memoryQueueDropped === "number")
+                            m.memoryQueueDropped = d.memoryQueueDropped;
+                        else if (typeof d.memoryQueueDropped === "object")
+                            m.memoryQueueDropped = new $util.LongBits(d.memoryQueueDropped.low >>> 0, d.memoryQueueDropped.high >>> 0).toNumber(true);
+                    }
+                }
                 return m;
             };
 
@@ -3180,6 +3346,23 @@ export const crossprobe = $root.crossprobe = (() => {
                         d.rssBytes = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
                     } else
                         d.rssBytes = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    d.spoolDegraded = false;
+                    d.spoolError = "";
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.memoryQueueDepth = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.memoryQueueDepth = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.memoryQueueBytes = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.memoryQueueBytes = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.memoryQueueDropped = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.memoryQueueDropped = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (m.agent != null && $Object.hasOwnProperty.call(m, "agent")) {
                     d.agent = m.agent;
@@ -3260,6 +3443,36 @@ export const crossprobe = $root.crossprobe = (() => {
                         d.rssBytes = o.longs === $String ? $String(m.rssBytes) : m.rssBytes;
                     else
                         d.rssBytes = o.longs === $String ? $util.Long.prototype.toString.call(m.rssBytes) : o.longs === $Number ? new $util.LongBits(m.rssBytes.low >>> 0, m.rssBytes.high >>> 0).toNumber(true) : m.rssBytes;
+                }
+                if (m.spoolDegraded != null && $Object.hasOwnProperty.call(m, "spoolDegraded")) {
+                    d.spoolDegraded = m.spoolDegraded;
+                }
+                if (m.spoolError != null && $Object.hasOwnProperty.call(m, "spoolError")) {
+                    d.spoolError = m.spoolError;
+                }
+                if (m.memoryQueueDepth != null && $Object.hasOwnProperty.call(m, "memoryQueueDepth")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.memoryQueueDepth = typeof m.memoryQueueDepth === "number" ? $BigInt(m.memoryQueueDepth) : $util.Long.fromBits(m.memoryQueueDepth.low >>> 0, m.memoryQueueDepth.high >>> 0, true).toBigInt();
+                    else if (typeof m.memoryQueueDepth === "number")
+                        d.memoryQueueDepth = o.longs === $String ? $String(m.memoryQueueDepth) : m.memoryQueueDepth;
+                    else
+                        d.memoryQueueDepth = o.longs === $String ? $util.Long.prototype.toString.call(m.memoryQueueDepth) : o.longs === $Number ? new $util.LongBits(m.memoryQueueDepth.low >>> 0, m.memoryQueueDepth.high >>> 0).toNumber(true) : m.memoryQueueDepth;
+                }
+                if (m.memoryQueueBytes != null && $Object.hasOwnProperty.call(m, "memoryQueueBytes")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.memoryQueueBytes = typeof m.memoryQueueBytes === "number" ? $BigInt(m.memoryQueueBytes) : $util.Long.fromBits(m.memoryQueueBytes.low >>> 0, m.memoryQueueBytes.high >>> 0, true).toBigInt();
+                    else if (typeof m.memoryQueueBytes === "number")
+                        d.memoryQueueBytes = o.longs === $String ? $String(m.memoryQueueBytes) : m.memoryQueueBytes;
+                    else
+                        d.memoryQueueBytes = o.longs === $String ? $util.Long.prototype.toString.call(m.memoryQueueBytes) : o.longs === $Number ? new $util.LongBits(m.memoryQueueBytes.low >>> 0, m.memoryQueueBytes.high >>> 0).toNumber(true) : m.memoryQueueBytes;
+                }
+                if (m.memoryQueueDropped != null && $Object.hasOwnProperty.call(m, "memoryQueueDropped")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.memoryQueueDropped = typeof m.memoryQueueDropped === "number" ? $BigInt(m.memoryQueueDropped) : $util.Long.fromBits(m.memoryQueueDropped.low >>> 0, m.memoryQueueDropped.high >>> 0, true).toBigInt();
+                    else if (typeof m.memoryQueueDropped === "number")
+                        d.memoryQueueDropped = o.longs === $String ? $String(m.memoryQueueDropped) : m.memoryQueueDropped;
+                    else
+                        d.memoryQueueDropped = o.longs === $String ? $util.Long.prototype.toString.call(m.memoryQueueDropped) : o.longs === $Number ? new $util.LongBits(m.memoryQueueDropped.low >>> 0, m.memoryQueueDropped.high >>> 0).toNumber(true) : m.memoryQueueDropped;
                 }
                 return d;
             };

@@ -43,7 +43,7 @@ test('agent bundle - one .mjs with no native module probes and publishes from an
   cleanups.push(() => nc.close());
   await ensureResultsStream(await nc.jetstreamManager());
 
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', 'spool', '--allow-private-targets'], {
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, 'crossprobe-agent.mjs', 'agent', '--nats', nats.url, '--region', 'eu-west', '--id', 'bundle-1', '--targets', 'targets.json', '--no-kv', '--spool-dir', join(dir, 'spool'), '--allow-private-targets'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

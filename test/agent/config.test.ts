@@ -123,3 +123,38 @@ test('agent config - private targets are refused unless --allow-private-targets;
     message: 'maxIpsPerRound (--max-ips-per-round, CROSSPROBE_MAX_IPS_PER_ROUND): must be a whole number from 1 to 256 (got 0)',
   });
 });
+
+test('agent config - the spool defaults to the agent\'s own state directory keyed by region and id, never the working directory', () => {
+  const spoolOf = (env: NodeJS.ProcessEnv) => parseAgentConfig(base, env).spoolDir;
+  assert.equal(spoolOf({ STATE_DIRECTORY: '/var/lib/crossprobe-agent:/var/lib/other' }), '/var/lib/crossprobe-agent/crossprobe/eu-west/fra-1/spool');
+  assert.equal(spoolOf({ XDG_STATE_HOME: '/home/op/.state', HOME: '/home/op' }), '/home/op/.state/crossprobe/eu-west/fra-1/spool');
+  assert.equal(spoolOf({ HOME: '/home/op' }), '/home/op/.local/state/crossprobe/eu-west/fra-1/spool');
+  // relative values are invalid (XDG base directory specification): ignored
+  assert.equal(spoolOf({ STATE_DIRECTORY: 'state', XDG_STATE_HOME: 'rel', HOME: '/home/op' }), '/home/op/.local/state/crossprobe/eu-west/fra-1/spool');
+  assert.equal(parseAgentConfig([...base, '--spool-dir', '/srv/spool'], {}).spoolDir, '/srv/spool');
+  assert.equal(parseAgentConfig(base, {}).spoolMemoryMaxBytes, 32 * 1024 * 1024);
+  assert.equal(parseAgentConfig([...base, '--spool-memory-max', '8MiB'], {}).spoolMemoryMaxBytes, 8 * 1024 * 1024);
+});
+
+test('agent config - a relative spool directory is refused in every spelling, naming the default', () => {
+  const message = 'spoolDir (--spool-dir, CROSSPROBE_SPOOL_DIR): must be an absolute path (got ".crossprobe/spool"); a relative one would depend on the directory the agent starts in. Give an absolute path, or leave it out for /home/op/.local/state/crossprobe/eu-west/fra-1/spool';
+  assert.throws(() => parseAgentConfig([...base, '--spool-dir', '.crossprobe/spool'], { HOME: '/home/op' }), { name: 'ConfigError', message });
+  assert.throws(() => parseAgentConfig(base, { HOME: '/home/op', CROSSPROBE_SPOOL_DIR: '.crossprobe/spool' }), { name: 'ConfigError', message });
+  const cfg = file('relative-spool.yaml', 'spoolDir: .crossprobe/spool\n');
+  assert.throws(() => parseAgentConfig([...base, '--config', cfg], { HOME: '/home/op' }), { name: 'ConfigError', message });
+});
+
+test('agent config - a memory queue beyond a quarter of the heap is refused, naming the limit', () => {
+  assert.throws(() => parseAgentConfig([...base, '--spool-memory-max', '100GiB'], {}), {
+    name: 'ConfigError',
+    message: /^spoolMemoryMax \(--spool-memory-max, CROSSPROBE_SPOOL_MEMORY_MAX\): must be above 0 and at most a quarter of this agent's heap limit, \d+MiB \(got "100GiB"\); lower it, or raise node's --max-old-space-size$/,
+  });
+  assert.throws(() => parseAgentConfig([...base, '--spool-memory-max', '0'], {}), { name: 'ConfigError', message: /^spoolMemoryMax .*\(got "0"\)/ });
+});
+
+test('agent command - --help shows the spool directory\'s real default', () => {
+  const r = spawnSync(process.execPath, [cliPath, 'agent', '--help'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, STATE_DIRECTORY: '', XDG_STATE_HOME: '/srv/state' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /--spool-dir VALUE\s+CROSSPROBE_SPOOL_DIR\s+where unpublished results wait on disk, locked by this agent \(absolute path; default \/srv\/state\/crossprobe\/<region>\/<id>\/spool\)/);
+  assert.match(r.stdout, /--spool-memory-max VALUE\s+CROSSPROBE_SPOOL_MEMORY_MAX\s+bound of the memory queue/);
+});

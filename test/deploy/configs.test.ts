@@ -150,7 +150,7 @@ describe('deploy - systemd units', () => {
       // the state directory is where the binaries put their files by default
       const stop = Number(/^(\d+)s$/.exec(s.get('TimeoutStopSec') ?? '')?.[1]) * 1000;
       if (name === 'crossprobe-agent.service') {
-        assert.equal(parseAgentConfig(['--region', 'eu-west', '--id', 'a'], { STATE_DIRECTORY: `/var/lib/${state}` }).spoolDir, `/var/lib/${state}/spool`);
+        assert.equal(parseAgentConfig(['--region', 'eu-west', '--id', 'a'], { STATE_DIRECTORY: `/var/lib/${state}` }).spoolDir, `/var/lib/${state}/crossprobe/eu-west/a/spool`);
         // probes get shutdownTimeout to finish, then the sink as long again to publish or spool
         assert.ok(stop > 2 * agentDefaults.shutdownTimeoutMs, `TimeoutStopSec ${stop} ms`);
       } else {
@@ -163,6 +163,19 @@ describe('deploy - systemd units', () => {
   it('systemd - the agent unit runs node with the V8 flags every agent runs with (bin/agent-node-flags)', () => {
     const flags = readFileSync(join(deployDir, '..', 'bin', 'agent-node-flags'), 'utf8').trim();
     assert.equal(service(unit('crossprobe-agent.service')).get('ExecStart'), `/usr/bin/node ${flags} /opt/crossprobe/crossprobe-agent.mjs agent`);
+  });
+
+  it('systemd - the agent\'s heap cap and memory queue stay below the unit\'s MemoryMax, with room for what lives outside the heap', () => {
+    const s = service(unit('crossprobe-agent.service'));
+    const heapMiB = Number(/--max-old-space-size=(\d+)\b/.exec(s.get('ExecStart') ?? '')?.[1]);
+    const memoryMaxMiB = Number(/^(\d+)M$/.exec(s.get('MemoryMax') ?? '')?.[1]);
+    assert.ok(heapMiB > 0 && memoryMaxMiB > 0, `ExecStart ${s.get('ExecStart')}, MemoryMax ${s.get('MemoryMax')}`);
+    const queueMiB = parseAgentConfig(['--region', 'eu-west', '--id', 'a'], {}).spoolMemoryMaxBytes / 1024 / 1024;
+    // outside the V8 heap: node and V8 themselves, compiled code, undici's WebAssembly, socket buffers
+    // (an idle agent with these flags: RSS 65 MiB, of which heapTotal 14 MiB), plus a margin
+    const nonHeapMiB = 56;
+    assert.ok(heapMiB + queueMiB + nonHeapMiB <= memoryMaxMiB, `heap ${heapMiB} MiB + memory queue ${queueMiB} MiB + ${nonHeapMiB} MiB > MemoryMax ${memoryMaxMiB} MiB`);
+    assert.ok(queueMiB <= heapMiB / 4, 'the memory queue default passes the agent\'s own check against its heap');
   });
 
   it('systemd - install-agent.sh installs exactly deploy/systemd/crossprobe-agent.service', () => {

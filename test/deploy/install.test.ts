@@ -302,7 +302,7 @@ describe('deploy - install-agent.sh and cloud-init', () => {
     assert.equal(await exited, 0, stderr);
     assert.ok(results.every((x) => x.ok));
     assert.ok(web.requests.some((x) => x.url === '/control'), 'its control URL, from the settings, is probed');
-    assert.ok(statSync(join(state, 'spool')).isDirectory(), 'its spool lives in the state directory');
+    assert.ok(statSync(join(state, 'crossprobe', 'eu-west', 'fra-1', 'spool')).isDirectory(), 'its spool lives in the state directory, keyed by region and id');
     assert.doesNotMatch(hub.log, /Violation/);
   });
 });

@@ -78,6 +78,7 @@ test('wire - Heartbeat and Target round-trip every field', () => {
   const hb = {
     agent: 'fra-1', region: 'eu-central', version: '0.1.0', sentAtMs: 1_763_776_000_500, startedAtMs: 1_763_770_000_000,
     targets: 12, spoolDepth: 4, spoolDropped: 1, schedLagMs: 3.5, resultsPublished: 99, inFlight: 2, spoolBytes: 2048, rssBytes: 83_886_080,
+    spoolDegraded: true, spoolError: 'ENOSPC', memoryQueueDepth: 17, memoryQueueBytes: 9_520, memoryQueueDropped: 3,
     controls: [{ url: 'https://example.net/', ok: false, failure: pb.FailureCode.CONNECT_TIMEOUT, checkedAtMs: 1_763_776_000_000, consecutiveFailures: 3, totalMs: 5000 }],
   };
   const opts = { defaults: true, longs: Number, enums: Number };

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeHeartbeat, heartbeatSubject, parseTarget } from '../../../proto/index.js';
+import { encodeHeartbeat, heartbeatSubject, parseTarget, pb } from '../../../proto/index.js';
 import { apiRoutes, type ApiContext } from '../../../collector/api/index.js';
 import { asMessages, fakeResult, publishPipelined } from '../../helpers/collector-fixtures.js';
 import { ApiHarness, API_TOKEN, bearer, errorOf } from '../../helpers/collector-api-harness.js';
@@ -104,6 +104,28 @@ describe('operations API', () => {
     const metrics = parsePrometheus((await h.app.inject({ method: 'GET', url: '/metrics' })).body);
     const stale = metrics.get('crossprobe_agent_stale')?.samples.find((s) => s.labels.agent === 'silent');
     assert.equal(stale?.value, 1);
+  });
+
+  it('agents - spool health travels from the heartbeat to GET /api/v1/agents; an older agent\'s heartbeat without it reads ok', async () => {
+    const before = h.ingest!.stats().heartbeats;
+    h.nc.publish(heartbeatSubject('eu-west', 'disk-full'), encodeHeartbeat({
+      ...pb.Heartbeat.toObject(pb.Heartbeat.decode(heartbeat('disk-full', 0))),
+      spoolDegraded: true, spoolError: 'ENOSPC', memoryQueueDepth: 12, memoryQueueBytes: 6_720, memoryQueueDropped: 340,
+    }));
+    h.nc.publish(heartbeatSubject('eu-west', 'older'), heartbeat('older', 0)); // an agent from before these fields
+    await waitFor('2 heartbeats ingested', () => h.ingest!.stats().heartbeats === before + 2);
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/agents' });
+    assert.equal(res.statusCode, 200);
+    const pick = ({ spoolState, spoolError, memoryQueueDepth, memoryQueueBytes, memoryQueueDropped }: Record<string, unknown>) => ({ spoolState, spoolError, memoryQueueDepth, memoryQueueBytes, memoryQueueDropped });
+    const byName = new Map(res.json<{ agents: Record<string, unknown>[] }>().agents.map((a) => [`${String(a.region)}/${String(a.agent)}`, a]));
+    assert.deepEqual(pick(byName.get('eu-west/disk-full')!), { spoolState: 'degraded', spoolError: 'ENOSPC', memoryQueueDepth: 12, memoryQueueBytes: 6_720, memoryQueueDropped: 340 });
+    assert.deepEqual(pick(byName.get('eu-west/older')!), { spoolState: 'ok', spoolError: null, memoryQueueDepth: 0, memoryQueueBytes: 0, memoryQueueDropped: 0 });
+    const metrics = parsePrometheus((await h.app.inject({ method: 'GET', url: '/metrics' })).body);
+    const sample = (name: string, agent: string) => metrics.get(name)?.samples.find((x) => x.labels.agent === agent)?.value;
+    assert.equal(sample('crossprobe_agent_spool_degraded', 'disk-full'), 1);
+    assert.equal(sample('crossprobe_agent_spool_degraded', 'older'), 0);
+    assert.equal(sample('crossprobe_agent_memory_queue_depth', 'disk-full'), 12);
+    assert.equal(sample('crossprobe_agent_memory_queue_dropped', 'disk-full'), 340);
   });
 
   it('agents - DELETE forgets a retired agent and closes its open alert; an unknown one is 404, a bad name 400, no token 401', async () => {
