@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { lockSpoolDir, SpoolLockedError, type SpoolLock } from './lock.js';
+import { SerialQueue } from './serial.js';
 import { RateLimitedLog, Spool, SpoolClosedError, SpoolWriteError, type SpoolRecord } from './spool.js';
 
 /** `segment` of a record that sits in the memory queue (its `index` is its queue sequence number). */
@@ -62,7 +63,7 @@ export class FallbackSpool {
   private memDropped = 0;
   private lastError: string | null = null;
   private degraded = false;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs: number;
@@ -187,12 +188,10 @@ export class FallbackSpool {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => {
+    return this.queue.run(() => {
       if (this.closed) throw new SpoolClosedError();
       return fn();
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   private async openDisk(): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, rename, truncate, unlink, writeFile, ty
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
+import { SerialQueue } from './serial.js';
 
 /**
  * On-disk format (version 1), all integers big-endian:
@@ -93,7 +94,7 @@ export class Spool {
   private nextSeq: number;
   private totalBytes = 0;
   private droppedRecords = 0;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
   private cursorTimer: NodeJS.Timeout | null = null;
   private writtenCursor: string | null;
@@ -240,12 +241,10 @@ export class Spool {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => {
+    return this.queue.run(() => {
       if (this.closed) throw new SpoolClosedError();
       return fn();
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /** The segment to append a record of `size` bytes to, rotating or creating as needed. */

@@ -1,0 +1,14 @@
+/**
+ * Runs async operations one at a time, in the order they were asked for; one that fails does not stop
+ * those after it (its caller gets the rejection). What the spools use so an append, a replay and a
+ * close never interleave on the same files.
+ */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
