@@ -272,8 +272,9 @@ describe('deploy - install-agent.sh and cloud-init', () => {
     const execStart = /^ExecStart=(.*)$/m.exec(unitText)![1]!.split(' ');
     assert.equal(execStart[0], '/usr/bin/node');
     const envFile = join(root, 'etc', 'crossprobe', 'agent.env');
-    // a line of the operator's own (the control URL is probed every 15s by default)
-    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}CROSSPROBE_CONTROL_INTERVAL=500ms\n`);
+    // lines of the operator's own: the control URL is probed every 15s by default, and this test's
+    // target is on loopback, which an agent refuses to probe unless allowed
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}CROSSPROBE_CONTROL_INTERVAL=500ms\nCROSSPROBE_ALLOW_PRIVATE_TARGETS=true\n`);
     const env: NodeJS.ProcessEnv = {};
     for (const line of readFileSync(envFile, 'utf8').split('\n')) {
       const m = /^([A-Z_]+)=(.*)$/.exec(line);
