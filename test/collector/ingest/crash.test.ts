@@ -42,7 +42,10 @@ describe('ingest crash', () => {
     await first.kill();
     const committed = paused.committed as number;
     assert.ok(committed > 0 && committed <= 2_500);
-    assert.equal(storedIds(db).length, committed, 'every committed batch survived SIGKILL');
+    // The writer thread runs ahead of the main thread: batches handed to it before the pause may commit
+    // while the main thread is blocked, unreported. So at least what was reported is stored.
+    const afterFirst = storedIds(db).length;
+    assert.ok(afterFirst >= committed, `every committed batch survived SIGKILL (${afterFirst} stored, ${committed} reported committed)`);
 
     // 2. Killed at an arbitrary point, well into the rest.
     const second = IngestChild.start(env);
@@ -50,7 +53,7 @@ describe('ingest crash', () => {
     await second.waitForLine('progress', (l) => l.event === 'stats' && (l.inserted as number) >= 4_000);
     await second.kill();
     const afterSecond = storedIds(db).length;
-    assert.ok(afterSecond > committed && afterSecond < N, `killed mid-run (${afterSecond} stored)`);
+    assert.ok(afterSecond > afterFirst && afterSecond < N, `killed mid-run (${afterSecond} stored)`);
 
     // 3. Runs to the end.
     const third = IngestChild.start(env);
