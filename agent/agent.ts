@@ -2,18 +2,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'no
 import { dirname, join } from 'node:path';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { ConfigError, heartbeatSubject, resultsSubject, type Heartbeat, type Target } from '../proto/index.js';
+import { ConfigError, heartbeatSubject, resultsSubject, type Heartbeat, type Target, VERSION, agentInboxPrefix, describeNatsAccess, natsConnectOptions } from '../proto/index.js';
 import type { AgentConfig } from './config.js';
 import { Controls } from './controls.js';
 import { startHeartbeat } from './heartbeat.js';
 import { DnsResolver, probeTarget, type ProbeContext } from './probes/index.js';
 import { Scheduler } from './scheduler.js';
 import { createDeferredSink, openSpool, SpoolLockedError, type ResultSink } from './sinks/index.js';
-import { loadTargetsFile } from './targets/file.js';
-import { watchTargetsKv } from './targets/kv.js';
-import { TargetSet } from './targets/set.js';
-import { VERSION } from './version.js';
-import { agentInboxPrefix, describeNatsAccess, natsConnectOptions } from '../proto/nats-options.js';
+import { loadTargetsFile, watchTargetsKv, TargetSet } from './targets/index.js';
 
 /**
  * The agent: targets → scheduler → probes → sink, plus heartbeats and control targets.

@@ -3,9 +3,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, MAX_TIMER_MS, durationProblem, parseDuration } from '../proto/index.js';
-import { loadConfig, configHelp, parseSize } from '../cli/config.js';
-import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
+import { ConfigError, MAX_TIMER_MS, durationProblem, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
+import { loadConfig, configHelp, parseSize } from '../common/index.js';
 
 /** Stands for the spool directory's default in the schema's description; agentHelp() fills it in. */
 const SPOOL_DIR_MARK = '$STATE_DIRECTORY/crossprobe/<region>/<id>/spool';

@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore, type ResultRecord, type Store } from '../collector/store/index.js';
-import { evaluateTarget, agentHealth, otherTargetRates } from '../collector/evaluate.js';
+import { evaluateTarget, agentHealth, otherTargetRates } from '../collector/index.js';
 import { diagnose, DEFAULT_DIAGNOSIS_OPTIONS } from '../collector/diagnosis/index.js';
-import { seededRandom } from '../lab/faults.js';
+import { seededRandom } from '../lab/index.js';
 import { fakeRecord } from '../test/helpers/collector-fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

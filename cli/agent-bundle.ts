@@ -3,7 +3,7 @@
  * `agent` and `version`, so the bundle carries no native module (the collector's SQLite) and needs
  * nothing but Node on the VPS.
  */
-import { VERSION } from '../agent/version.js';
+import { VERSION } from '../proto/index.js';
 import { agentCommand } from './agent.js';
 import { exitWith, runCommand } from './run.js';
 

@@ -1,6 +1,5 @@
 import { pino } from 'pino';
-import { parseAgentConfig, agentHelp } from '../agent/config.js';
-import { runAgent } from '../agent/agent.js';
+import { parseAgentConfig, agentHelp, runAgent } from '../agent/index.js';
 import { shutdownOnSignals } from './signals.js';
 
 /** `crossprobe agent`: runs until SIGTERM/SIGINT, then shuts down without losing a result. */

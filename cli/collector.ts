@@ -1,6 +1,5 @@
 import { pino } from 'pino';
-import { parseCollectorConfig, collectorHelp } from '../collector/config.js';
-import { runCollector } from '../collector/main.js';
+import { parseCollectorConfig, collectorHelp, runCollector } from '../collector/index.js';
 import { shutdownOnSignals } from './signals.js';
 
 /** `crossprobe collector`: runs until SIGTERM/SIGINT, then stops accepting, finishes the batch and closes the database. */

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../proto/index.js';
-import { startFleet } from '../dev/fleet.js';
-import { playStory, SCENARIOS } from '../dev/story.js';
+import { startFleet, playStory, SCENARIOS } from '../dev/index.js';
 
 const USAGE = `Usage: crossprobe dev [--scenario story|lb-node|routing|origin|healthy] [--speed N] [--regions a,b,c] [--keep]
 

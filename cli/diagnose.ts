@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ConfigError } from '../proto/index.js';
 import type { Diagnosis, GridView } from '../collector/diagnosis/index.js';
-import { apiClient, ApiClientError } from '../collector/api/client.js';
-import { loadConfig, configHelp } from './config.js';
+import { apiClient, ApiClientError } from './api-client.js';
+import { loadConfig, configHelp } from '../common/index.js';
 import { table } from './targets.js';
 
 /** What `crossprobe diagnose` takes. */

@@ -3,10 +3,8 @@ import { chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { nkeys } from 'nats';
-import { ConfigError, HEARTBEAT_SUBJECTS, RESULTS_STREAM, RESULTS_SUBJECTS, TARGETS_BUCKET, heartbeatSubject, resultsSubject } from '../proto/index.js';
-import { agentInboxPrefix, COLLECTOR_INBOX_PREFIX } from '../proto/nats-options.js';
-import { DEFAULT_DURABLE } from '../collector/ingest/consumer.js';
-import { flagOf, loadConfig } from './config.js';
+import { ConfigError, HEARTBEAT_SUBJECTS, RESULTS_STREAM, RESULTS_SUBJECTS, TARGETS_BUCKET, heartbeatSubject, resultsSubject, agentInboxPrefix, COLLECTOR_INBOX_PREFIX, DEFAULT_DURABLE } from '../proto/index.js';
+import { flagOf, loadConfig } from '../common/index.js';
 
 /**
  * `crossprobe enroll`: one NATS user per agent (an nkey), for the collector, or for a regional leaf

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { VERSION } from '../agent/version.js';
+import { VERSION } from '../proto/index.js';
 import { agentCommand } from './agent.js';
 import { exitWith, runCommand } from './run.js';
 

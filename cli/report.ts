@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import { ConfigError } from '../proto/index.js';
-import { ApiClientError, normalizeApiBase } from '../collector/api/client.js';
-import { loadConfig, configHelp } from './config.js';
+import { ApiClientError, normalizeApiBase } from './api-client.js';
+import { loadConfig, configHelp } from '../common/index.js';
 
 const DURATION = { pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 30s, 15m or 24h' };
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseTarget, type TargetSpec } from '../proto/index.js';
 // the client alone: the API's index would load fastify and SQLite for a one-shot command
-import { apiClient, ApiClientError, type ApiClient } from '../collector/api/client.js';
-import { loadConfig, parseDocument } from './config.js';
+import { apiClient, ApiClientError, type ApiClient } from './api-client.js';
+import { loadConfig, parseDocument } from '../common/index.js';
 
 /**
  * What `crossprobe targets` takes. Target fields are flags only (CROSSPROBE_ID is the agent's id) and

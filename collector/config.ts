@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration } from '../proto/index.js';
-import { loadConfig, configHelp } from '../cli/config.js';
-import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
+import { ConfigError, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
+import { loadConfig, configHelp } from '../common/index.js';
 
 const Duration = (description: string) =>
   Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });

@@ -1,6 +1,6 @@
 import { connect, type KV, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { ensureTargetsBucket, targetToWire } from '../proto/index.js';
+import { ensureTargetsBucket, targetToWire, COLLECTOR_INBOX_PREFIX, describeNatsAccess, natsConnectOptions } from '../proto/index.js';
 import { openStore, type Store } from './store/index.js';
 import { startIngest, type Ingest } from './ingest/index.js';
 import { buildApi, STALE_HEARTBEATS, type ApiServer } from './api/index.js';
@@ -8,7 +8,6 @@ import type { CollectorConfig } from './config.js';
 import { createAlerts, type Alerts } from './alerts/index.js';
 import { startIncidentLoop, type IncidentLoop } from './incidents/index.js';
 import { evaluateTarget } from './evaluate.js';
-import { COLLECTOR_INBOX_PREFIX, describeNatsAccess, natsConnectOptions } from '../proto/nats-options.js';
 
 /** Told once the collector serves: the API's base URL. */
 export interface CollectorHooks {

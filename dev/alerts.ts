@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JsonAgentAlert, JsonAlert } from '../collector/alerts/format.js';
+import type { JsonAgentAlert, JsonAlert } from '../collector/alerts/index.js';
 
 /**
  * An alert as the demo shows it: the collector's JSON webhook body (about an incident, or about the

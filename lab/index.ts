@@ -6,6 +6,7 @@ export {
   inSchedule,
   nextEdge,
   normalizeFault,
+  seededRandom,
   type LabErrorCode,
   type Fault,
   type FaultSpec,

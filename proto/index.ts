@@ -6,3 +6,5 @@ export * from './target.js';
 export * from './addresses.js';
 export * from './streams.js';
 export { resultId } from './ids.js';
+export * from './nats-options.js';
+export * from './version.js';

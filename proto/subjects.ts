@@ -4,6 +4,8 @@
  */
 
 export const RESULTS_STREAM = 'CROSSPROBE_RESULTS';
+/** The collector's durable pull consumer on the results stream, unless told otherwise (`cli/enroll` grants it by name). */
+export const DEFAULT_DURABLE = 'crossprobe-collector';
 export const RESULTS_SUBJECTS = 'crossprobe.results.>';
 export const HEARTBEAT_SUBJECTS = 'crossprobe.heartbeat.>';
 export const TARGETS_BUCKET = 'crossprobe_targets';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from '../../cli/config.js';
+import { parseDocument } from '../../common/index.js';
 import { ConfigError, parseTarget, type Target } from '../../proto/index.js';
 
 /**

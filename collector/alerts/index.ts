@@ -14,4 +14,4 @@ export {
   type JsonAlert,
   type JsonAgentAlert,
   type SlackAlert,
-} from './format.js';
+} from './messages.js';

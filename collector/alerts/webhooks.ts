@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Logger } from 'pino';
-import { alertBody, WEBHOOK_FORMATS, type AlertEvent, type WebhookFormat } from './format.js';
+import { alertBody, WEBHOOK_FORMATS, type AlertEvent, type WebhookFormat } from './messages.js';
 
 /** One webhook to notify. */
 export interface WebhookConfig {

@@ -8,4 +8,3 @@ export { openApiDocument, toJsonSchema } from './openapi.js';
 export { parseTimeParam, DEFAULT_RESULTS_LIMIT } from './results.js';
 export { diagnosisWindows } from './diagnosis.js';
 export type { Route, Access, RouteSchemas } from './route.js';
-export { apiClient, normalizeApiBase, ApiClientError, type ApiClient } from './client.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import { VERSION } from '../../agent/version.js';
+import { VERSION } from '../../proto/index.js';
 import { authorize, redactUrl, tokenLogin, withoutToken } from './auth.js';
 import { notFound, toApiError } from './errors.js';
 import { defineRoute, typeboxValidatorCompiler, type Route } from './route.js';

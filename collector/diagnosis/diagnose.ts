@@ -1,5 +1,5 @@
 import { ADDRESS_BLOCKED } from '../../proto/index.js';
-import { agentKey, triageAgents } from './agents.js';
+import { agentKey, triageAgents } from './agent-triage.js';
 import { censusOf } from './census.js';
 import { explainedBy, gridTestCount, locate, type Budget, type Explained, type Located } from './classify.js';
 import { dnsTestCount, locateDns } from './dns.js';

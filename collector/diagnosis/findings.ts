@@ -1,10 +1,10 @@
-import { list, pct } from './format.js';
+import { list, pct } from './humanize.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
 import { countKeys, quantileInPlace, rate } from './stats.js';
 import type { Located } from './classify.js';
 import type { DnsLocated } from './dns.js';
-import type { FlaggedAgent } from './agents.js';
+import type { FlaggedAgent } from './agent-triage.js';
 import type {
   AgentFinding, DiagnosisOptions, Finding, Observation, Sample, Suspect, TargetEvidence, TargetFinding, TestEvidence, WindowName,
 } from './types.js';

@@ -1,5 +1,5 @@
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
-import { isoMinute, list, ms, seconds } from './format.js';
+import { isoMinute, list, ms, seconds } from './humanize.js';
 import { countKeys, median, quantileInPlace } from './stats.js';
 import type { DiagnosisOptions, Observation } from './types.js';
 

@@ -1,6 +1,7 @@
 export { diagnose } from './diagnose.js';
 export { resolveOptions, DiagnosisOptionsError } from './options.js';
 export { severity, compareFindings } from './findings.js';
+export { pct, ms, seconds, span, isoMinute, list } from './humanize.js';
 export { buildGrids, gridView, servingDimensions } from './grid.js';
 export { fisherGreater, fisherLess, binomialUpper, hypergeometricUpper, hypergeometricLower } from './stats.js';
 export {

@@ -17,4 +17,4 @@ export {
 } from './lifecycle.js';
 export { startIncidentLoop, DEFAULT_INCIDENT_INTERVAL_MS, type IncidentLoop, type IncidentLoopOptions, type TickReport } from './loop.js';
 export { incidentView, incidentEventView, type IncidentView, type IncidentEventView, type OtherFindingView } from './view.js';
-export { stepAgentAlerts, agentProblems, isFleetAlert, type AgentHealthOptions, type AgentAlertEvent, type AgentAlertStep, type TargetScope } from './agents.js';
+export { stepAgentAlerts, agentProblems, isFleetAlert, type AgentHealthOptions, type AgentAlertEvent, type AgentAlertStep, type TargetScope } from './fleet-health.js';

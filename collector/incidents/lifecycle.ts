@@ -1,5 +1,4 @@
-import type { Diagnosis, Suspect, TargetFinding } from '../diagnosis/index.js';
-import { list } from '../diagnosis/format.js';
+import { type Diagnosis, type Suspect, type TargetFinding, list } from '../diagnosis/index.js';
 import type { IncidentEventRecord, IncidentEventType, IncidentRecord, NamedFinding } from '../store/index.js';
 
 /** Tunables of the incident lifecycle. */

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { Diagnosis } from '../diagnosis/index.js';
 import type { Store } from '../store/index.js';
-import type { Alerts } from '../alerts/index.js';
 import { historyEntry, resolveIncidentOptions, stepLifecycle, type IncidentEvent, type IncidentOptions, type LifecycleState } from './lifecycle.js';
-import { stepAgentAlerts, type AgentAlertEvent } from './agents.js';
+import { stepAgentAlerts, type AgentAlertEvent } from './fleet-health.js';
 
 /** What the incident loop needs. */
 export interface IncidentLoopOptions {
@@ -18,7 +17,8 @@ export interface IncidentLoopOptions {
   readonly activeWithinMs?: number;
   /** The diagnosis of a target now (in the collector: `evaluateTarget(store, target, nowMs, windows)`). */
   readonly evaluate: (target: string, nowMs: number) => Diagnosis | Promise<Diagnosis>;
-  readonly alerts: Alerts;
+  /** Where the events go: the collector's webhooks (`createAlerts` of collector/alerts, which imports this folder). */
+  readonly alerts: { notify(events: readonly (IncidentEvent | AgentAlertEvent)[]): void };
   readonly options?: Partial<IncidentOptions>;
   /**
    * Alerts about the agents themselves (silent, cut off from their control targets, all silent, or

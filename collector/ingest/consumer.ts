@@ -1,9 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerConfig, type ConsumerInfo, type JetStreamManager } from 'nats';
 import { RESULTS_STREAM, RESULTS_SUBJECTS } from '../../proto/index.js';
 
-/** The durable pull consumer's name unless told otherwise. */
-export const DEFAULT_DURABLE = 'crossprobe-collector';
-
 export interface ConsumerSettings {
   readonly durable: string;
   /** How long the server waits for an ack before redelivering (ms). */

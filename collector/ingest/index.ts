@@ -1,5 +1,5 @@
 export { startIngest, writerSettings, type Ingest, type IngestOptions, type IngestStats } from './ingest.js';
-export { prepareConsumer, AckFloor, readDelivery, DEFAULT_DURABLE, type ConsumerSettings, type Delivery, type SessionStart } from './consumer.js';
+export { prepareConsumer, AckFloor, readDelivery, type ConsumerSettings, type Delivery, type SessionStart } from './consumer.js';
 export {
   MAX_RESULT_BYTES,
   RESULT_LIMITS,

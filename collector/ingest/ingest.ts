@@ -1,8 +1,8 @@
 import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection, type Subscription } from 'nats';
 import type { Logger } from 'pino';
-import { HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
+import { DEFAULT_DURABLE, HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
 import type { Store } from '../store/index.js';
-import { AckFloor, DEFAULT_DURABLE, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
+import { AckFloor, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
 import { MAX_RESULT_BYTES, RESULT_TIME_BOUNDS, heartbeatFromMessage } from './decode.js';
 import { DEFAULT_MAX_RESULT_TARGETS, DEFAULT_MAX_SERVING_NODES } from './admission.js';
 import { WriterThread, type WriteOutcome, type WriterSettings } from './writer.js';

@@ -1,5 +1,5 @@
 import { html } from './escape.js';
-import { count, duration, minute, rateShort, rateText } from './format.js';
+import { count, duration, minute, rateShort, rateText } from './value-text.js';
 import { page, verdictTone, type PageOptions } from './page.js';
 import { legendSvg, stripSvg } from './svg.js';
 import type { DashboardAgent, DashboardData, DashboardTarget, TargetState } from './dashboard.js';

@@ -1,5 +1,5 @@
 import { html } from './escape.js';
-import { confidence, count, duration, instant, minute, rateShort, rateText } from './format.js';
+import { confidence, count, duration, instant, minute, rateShort, rateText } from './value-text.js';
 import { levelCss, page, verdictTone, type PageOptions } from './page.js';
 import { heatmapSvg, legendSvg, minuteOfHourSvg } from './svg.js';
 import type { ReportCell, ReportData, ReportGrid } from './types.js';

@@ -1,5 +1,5 @@
 import { md, mdCode, mdInlineCode, mdLine } from './escape.js';
-import { confidence, count, duration, instant, minute, rateShort, rateText } from './format.js';
+import { confidence, count, duration, instant, minute, rateShort, rateText } from './value-text.js';
 import { timeLabel } from './svg.js';
 import type { Heatmap, Level, ReportCell, ReportData, ReportGrid } from './types.js';
 

@@ -1,5 +1,5 @@
 import { html } from './escape.js';
-import { rateText } from './format.js';
+import { rateText } from './value-text.js';
 import type { Heatmap, HeatRow, Level, MinuteOfHour, ReportCell } from './types.js';
 
 /**

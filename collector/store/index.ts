@@ -3,6 +3,9 @@ export { openDatabase, type Db, type OpenDatabaseOptions } from './db.js';
 export { MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations.js';
 export {
   MAX_QUERY_LIMIT,
+  RESULTS_INSERT_SQL,
+  ResultsTable,
+  resultRow,
   type ResultRecord,
   type PhaseTimes,
   type BodyMatch,
@@ -11,9 +14,9 @@ export {
   type ObservationRow,
   type AgentFailureRate,
 } from './results.js';
-export { MINUTE_MS, type RollupRow, type PhaseAggregate } from './rollups.js';
+export { MINUTE_MS, RollupsTable, type RollupRow, type PhaseAggregate } from './rollups.js';
 export { MAX_REJECT_BYTES, type RejectRecord, type StoredReject } from './rejects.js';
-export { controlsFailing, type AgentHeartbeat, type AgentRow, type ControlStatus } from './agents.js';
+export { controlsFailing, type AgentHeartbeat, type AgentRow, type ControlStatus } from './agent-rows.js';
 export type { StoredTarget, BadTargetHandler } from './targets.js';
 export { AGENT_PROBLEMS, type AgentProblem, type AgentAlertRecord } from './agent-alerts.js';
 export { RETENTION_DEFAULTS, type RetentionOptions, type RetentionReport } from './retention.js';
@@ -43,7 +46,7 @@ export {
   type Detail,
   type FailureSample,
   type StatusMinute,
-} from './reports.js';
+} from './report-queries.js';
 export { BatchInserter, DEFAULT_MAX_REJECTS, isRowError, openBatchInserter, type BatchInserterOptions, type CommittedRows, type IsolatedRows } from './batch.js';
 export { summarizeCommit, type CommitSummary, type CommittedBatch, type CommittedObservation } from './recent.js';
 export { KnownTargets } from './known-targets.js';

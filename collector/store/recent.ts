@@ -1,14 +1,5 @@
 import type { AgentFailureRate, ObservationRow, ResultRecord } from './results.js';
-import { MINUTE_MS } from './rollups.js';
-
-/** One minute of one agent's results over every target, as read from the rollups. */
-export interface AgentMinuteRow {
-  readonly minuteMs: number;
-  readonly region: string;
-  readonly agent: string;
-  readonly total: number;
-  readonly failed: number;
-}
+import { MINUTE_MS, type AgentMinuteRow } from './rollups.js';
 
 /** What a read of the store saw, and the highest results rowid committed as of that read. */
 export interface Snapshot<T> {

@@ -1,9 +1,17 @@
 import type { ADDRESS_BLOCKED, FailureCode } from '../../proto/index.js';
 import type { Db } from './db.js';
 import type { ResultRecord } from './results.js';
-import type { AgentMinuteRow } from './recent.js';
 
 export const MINUTE_MS = 60_000;
+
+/** One minute of one agent's results over every target, as read from the rollups. */
+export interface AgentMinuteRow {
+  readonly minuteMs: number;
+  readonly region: string;
+  readonly agent: string;
+  readonly total: number;
+  readonly failed: number;
+}
 
 /** Count, sum and maximum of one phase over the probes that reached it. */
 export interface PhaseAggregate {

@@ -2,16 +2,16 @@ import type { Target } from '../../proto/index.js';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './db.js';
 import { migrate } from './migrations.js';
 import { ResultsTable, type AgentFailureRate, type ObservationRow, type ResultPage, type ResultQuery, type ResultRecord } from './results.js';
-import { RollupsTable, type RollupRow } from './rollups.js';
+import { RollupsTable, type AgentMinuteRow, type RollupRow } from './rollups.js';
 import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js';
-import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agents.js';
+import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agent-rows.js';
 import { AgentAlertsTable, type AgentAlertRecord } from './agent-alerts.js';
 import { TargetsTable, type BadTargetHandler, type StoredTarget } from './targets.js';
-import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type AgentMinuteRow, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
+import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
 import { BatchInserter, DEFAULT_MAX_REJECTS } from './batch.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
-import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './reports.js';
+import { ReportQueries, type CodeCounts, type Detail, type FailureGroups, type FailureSample, type MinuteOfHourCounts, type RollupBucket, type StatusMinute } from './report-queries.js';
 
 export interface StoreOptions extends OpenDatabaseOptions {
   /** Told once of each stored target that does not validate (it is skipped); default: nothing. */

@@ -1,6 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
-import { RESULTS_STREAM } from '../../proto/index.js';
-import { DEFAULT_DURABLE } from '../../collector/ingest/index.js';
+import { DEFAULT_DURABLE, RESULTS_STREAM } from '../../proto/index.js';
 import type { NatsServer } from './nats-server.js';
 
 /** A connection that keeps reconnecting for as long as the test runs (as the collector's does). */

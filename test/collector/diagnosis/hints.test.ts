@@ -8,7 +8,7 @@ import {
   scopeHints, type HintScope,
 } from '../../../collector/diagnosis/hints.js';
 import { DEFAULT_DIAGNOSIS_OPTIONS, type Observation } from '../../../collector/diagnosis/index.js';
-import { list } from '../../../collector/diagnosis/format.js';
+import { list } from '../../../collector/diagnosis/humanize.js';
 import { seededRandom } from '../../../lab/faults.js';
 import { HOUR, MINUTE, NOW } from './scenarios.js';
 

@@ -1,5 +1,5 @@
 import type { AgentAlertRecord, AgentProblem, AgentRow } from '../store/index.js';
-import { isoMinute, list, span } from '../diagnosis/format.js';
+import { isoMinute, list, span } from '../diagnosis/index.js';
 
 /** How the fleet's own health is judged. */
 export interface AgentHealthOptions {

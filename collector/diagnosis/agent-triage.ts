@@ -1,6 +1,6 @@
 import { addTallies, fisherGreater, rate, type Tally } from './stats.js';
 import { compareStrings } from './grid.js';
-import { pct } from './format.js';
+import { pct } from './humanize.js';
 import type { Census } from './census.js';
 import type { AgentHealth, DiagnosisOptions, TestEvidence } from './types.js';
 

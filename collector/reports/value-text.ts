@@ -1,4 +1,4 @@
-import { pct } from '../diagnosis/format.js';
+import { pct } from '../diagnosis/index.js';
 import type { ReportCell } from './types.js';
 
 /** How report values read, in every format. */

@@ -1,8 +1,6 @@
 import type { AgentProblem, IncidentEventType } from '../store/index.js';
-import { summaryWithOthers, type IncidentEvent } from '../incidents/lifecycle.js';
-import { isFleetAlert, type AgentAlertEvent } from '../incidents/agents.js';
-import { incidentView, type IncidentView } from '../incidents/view.js';
-import { isoMinute, span } from '../diagnosis/format.js';
+import { summaryWithOthers, type IncidentEvent, isFleetAlert, type AgentAlertEvent, incidentView, type IncidentView } from '../incidents/index.js';
+import { isoMinute, span } from '../diagnosis/index.js';
 
 /** The formats a webhook can receive. */
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;

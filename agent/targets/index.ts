@@ -1,0 +1,3 @@
+export { loadTargetsFile } from './file.js';
+export { watchTargetsKv, type KvTargetEvents } from './kv.js';
+export { TargetSet } from './set.js';
