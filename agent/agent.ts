@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'no
 import { dirname, join } from 'node:path';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
+import { backoffDelay, RateLimitedLog } from '../common/index.js';
 import { ConfigError, heartbeatSubject, resultsSubject, type Heartbeat, type Target, VERSION, agentInboxPrefix, describeNatsAccess, natsConnectOptions } from '../proto/index.js';
 import type { AgentConfig } from './config.js';
 import { Controls } from './controls.js';
@@ -84,7 +85,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     try {
       targets.replaceFile(loadTargetsFile(config.targetsFile));
     } catch (err) {
-      logger.error({ file: config.targetsFile, err: (err as Error).message }, 'targets file not reloaded; the previous targets stay in effect');
+      logger.error({ file: config.targetsFile, err }, 'targets file not reloaded; the previous targets stay in effect');
     }
   };
   process.on('SIGHUP', reload);
@@ -207,37 +208,36 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
     ignoreAuthErrorAbort: true,
   };
   const user = config.natsAccess?.identity?.publicKey ?? null;
-  const refused = rateLimited(logger, 60_000);
+  // one line a minute per kind of trouble, with how many were held back
+  const limited = new RateLimitedLog(logger, 60_000);
   // Until NATS first answers, this loop retries (results meanwhile go to the spool) and says why it
   // cannot connect: a hub down at boot is routine, refused credentials or a certificate that does
   // not verify are for the operator to fix.
   let nc: NatsConnection | null = null;
-  const unreachable = rateLimited(logger, 60_000);
   for (let attempt = 1; !nc; attempt++) {
     try {
       nc = await connect(options);
     } catch (err) {
-      const e = err as { code?: unknown; message?: unknown };
-      const detail = { servers: config.nats, code: e.code ?? null, err: String(e.message ?? err), user, attempt };
-      if (isAuthError(err)) refused(detail, 'NATS refused this agent\'s credentials; retrying (is it enrolled on the hub, and the hub reloaded? crossprobe enroll)');
-      else if (isTlsError(err)) unreachable(detail, 'the NATS server\'s TLS certificate does not verify; retrying (--nats-ca, and the name or address in --nats?)');
-      else unreachable(detail, 'cannot reach NATS yet; retrying, results wait in the spool', 'warn');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+      const detail = { servers: config.nats, code: (err as { code?: unknown } | null)?.code ?? null, err, user, attempt };
+      if (isAuthError(err)) limited.error('refused', detail, 'NATS refused this agent\'s credentials; retrying (is it enrolled on the hub, and the hub reloaded? crossprobe enroll)');
+      else if (isTlsError(err)) limited.error('unreachable', detail, 'the NATS server\'s TLS certificate does not verify; retrying (--nats-ca, and the name or address in --nats?)');
+      else limited.warn('unreachable', detail, 'cannot reach NATS yet; retrying, results wait in the spool');
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseMs: 250, maxMs: 2_000 })));
     }
   }
   logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
-  const forbidden = rateLimited(logger, 60_000);
   const connected = nc;
   (async () => {
     for await (const s of connected.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn({ server: s.data }, `NATS ${s.type}`);
       else if (s.type === 'error' && isAuthError(s.data)) {
-        refused({ err: String(s.data), user }, 'NATS refused this agent\'s credentials; reconnecting (is it still enrolled on the hub?)');
+        limited.error('refused', { err: s.data, user }, 'NATS refused this agent\'s credentials; reconnecting (is it still enrolled on the hub?)');
       } else if (s.type === 'error' && String(s.data) === 'PERMISSIONS_VIOLATION') {
         // A subject this agent's user may not use: the publish is not acked, the result waits in
         // the spool, and only the operator can fix it (the enroll entry and --region/--id must match).
         const what = (s as { permissionContext?: { operation?: string; subject?: string } }).permissionContext;
-        forbidden(
+        limited.error(
+          'forbidden',
           { operation: what?.operation ?? null, subject: what?.subject ?? null, user, region: config.region, agent: config.id },
           'NATS refused a subject to this agent\'s user; results stay in the spool until the hub\'s authorization entry matches --region/--id (crossprobe enroll)',
         );
@@ -256,19 +256,4 @@ function isAuthError(err: unknown): boolean {
 function isTlsError(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   return code === 'TLS' || code === 'SERVER_OPT_NA' || /CERT|SIGNATURE|SELF_SIGNED|ISSUER|ALTNAME|TLS|SSL/.test(code);
-}
-
-/** A log line at most once per `intervalMs` (per call site), counting what it held back. */
-function rateLimited(logger: Logger, intervalMs: number): (obj: Record<string, unknown>, msg: string, level?: 'warn' | 'error') => void {
-  let at = -Infinity;
-  let held = 0;
-  return (obj, msg, level = 'error') => {
-    if (Date.now() - at < intervalMs) {
-      held++;
-      return;
-    }
-    at = Date.now();
-    logger[level](held > 0 ? { ...obj, suppressed: held } : obj, msg);
-    held = 0;
-  };
 }

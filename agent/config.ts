@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, MAX_TIMER_MS, durationProblem, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
+import { ConfigError, DURATION_PATTERN, ID_PATTERN, ID_RULE, MAX_TIMER_MS, durationProblem, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
 import { loadConfig, configHelp, parseSize } from '../common/index.js';
 
 /** Stands for the spool directory's default in the schema's description; agentHelp() fills it in. */
@@ -12,8 +12,8 @@ const SPOOL_DIR_MARK = '$STATE_DIRECTORY/crossprobe/<region>/<id>/spool';
 const mib = (bytes: number): string => `${Math.floor(bytes / 1024 / 1024)}MiB`;
 
 const Duration = (description: string) =>
-  Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
-const Id = (description: string) => Type.String({ pattern: '^[a-z0-9-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description });
+  Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description });
 
 /** Everything `crossprobe agent` can be told, as flags, CROSSPROBE_* variables or config-file keys. */
 export const AgentConfigSchema = Type.Object(

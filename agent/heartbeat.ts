@@ -12,7 +12,7 @@ export function startHeartbeat(opts: { nc: NatsConnection; subject: string; inte
     try {
       opts.nc.publish(opts.subject, encodeHeartbeat(opts.collect()));
     } catch (err) {
-      opts.logger.debug({ err: (err as Error).message }, 'heartbeat not sent');
+      opts.logger.debug({ err }, 'heartbeat not sent');
     }
   };
   send();

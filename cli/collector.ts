@@ -14,7 +14,7 @@ export async function collectorCommand(argv: string[]): Promise<number> {
   try {
     await runCollector(config, logger, shutdown.signal);
   } catch (err) {
-    logger.fatal({ err: (err as Error).message }, 'collector could not start');
+    logger.fatal({ err }, 'collector could not start');
     process.stderr.write(`crossprobe collector: ${(err as Error).message}\n`);
     return 1;
   } finally {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../proto/index.js';
+import { ConfigError, idProblem } from '../proto/index.js';
 import { startFleet, playStory, SCENARIOS } from '../dev/index.js';
 
 const USAGE = `Usage: crossprobe dev [--scenario story|lb-node|routing|origin|healthy] [--speed N] [--regions a,b,c] [--keep]
@@ -32,7 +32,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   const speed = Number(values.speed ?? 1);
   if (!(speed >= 0.25 && speed <= 4)) throw new ConfigError(`--speed: must be a number from 0.25 to 4 (got ${JSON.stringify(values.speed)})`, 'speed');
   const regions = (values.regions ?? 'eu-west,us-east,ap-south').split(',').map((r) => r.trim()).filter(Boolean);
-  if (regions.length < 2 || regions.length > 6 || regions.some((r) => !/^[a-z0-9-]{1,63}$/.test(r))) {
+  if (regions.length < 2 || regions.length > 6 || regions.some((r) => idProblem(r) !== null)) {
     throw new ConfigError(`--regions: 2 to 6 region names of a–z, 0–9 and "-", comma-separated (got ${JSON.stringify(values.regions)})`, 'regions');
   }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ConfigError } from '../proto/index.js';
+import { ConfigError, DURATION_PATTERN, ID_PATTERN, ID_RULE } from '../proto/index.js';
 import type { Diagnosis, GridView } from '../collector/diagnosis/index.js';
 import { apiClient, ApiClientError } from './api-client.js';
 import { loadConfig, configHelp } from '../common/index.js';
@@ -10,9 +10,9 @@ export const DiagnoseCliSchema = Type.Object(
   {
     api: Type.String({ minLength: 1, description: 'the collector API, e.g. http://127.0.0.1:8080 (required)' }),
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token, when the collector requires one for reads' })),
-    target: Type.String({ pattern: '^[a-z0-9-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description: 'target id (required)' }),
+    target: Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description: 'target id (required)' }),
     window: Type.Optional(
-      Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (default: the collector\'s long window)' }),
+      Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (default: the collector\'s long window)' }),
     ),
     json: Type.Boolean({ description: 'print the API\'s JSON' }),
   },

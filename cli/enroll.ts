@@ -3,7 +3,7 @@ import { chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { nkeys } from 'nats';
-import { ConfigError, HEARTBEAT_SUBJECTS, RESULTS_STREAM, RESULTS_SUBJECTS, TARGETS_BUCKET, heartbeatSubject, resultsSubject, agentInboxPrefix, COLLECTOR_INBOX_PREFIX, DEFAULT_DURABLE } from '../proto/index.js';
+import { ConfigError, HEARTBEAT_SUBJECTS, ID_PATTERN, ID_RULE, RESULTS_STREAM, RESULTS_SUBJECTS, TARGETS_BUCKET, heartbeatSubject, resultsSubject, agentInboxPrefix, COLLECTOR_INBOX_PREFIX, DEFAULT_DURABLE } from '../proto/index.js';
 import { flagOf, loadConfig } from '../common/index.js';
 
 /**
@@ -13,7 +13,7 @@ import { flagOf, loadConfig } from '../common/index.js';
  */
 
 const Id = (description: string) =>
-  Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description }));
+  Type.Optional(Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description }));
 
 export const EnrollCliSchema = Type.Object(
   {

@@ -1,17 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
-import { ConfigError } from '../proto/index.js';
+import { ConfigError, DURATION_PATTERN, ID_PATTERN, ID_RULE } from '../proto/index.js';
 import { ApiClientError, normalizeApiBase } from './api-client.js';
 import { loadConfig, configHelp } from '../common/index.js';
 
-const DURATION = { pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 30s, 15m or 24h' };
+const DURATION = { pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 30s, 15m or 24h' };
 
 /** What `crossprobe report` takes. */
 export const ReportCliSchema = Type.Object(
   {
     api: Type.String({ minLength: 1, description: 'the collector API, e.g. http://127.0.0.1:8080 (required)' }),
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token, when the collector requires one for reads' })),
-    target: Type.String({ pattern: '^[a-z0-9-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description: 'target id (required)' }),
+    target: Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description: 'target id (required)' }),
     since: Type.String({ ...DURATION, description: 'how far back the report reaches (default 24h; 30d and more read hourly rollups)' }),
     until: Type.Optional(Type.String({ minLength: 1, description: 'end of the range: ISO 8601, ms since the epoch, or a duration ago such as 2h (default: now)' })),
     format: Type.Union([Type.Literal('md'), Type.Literal('html'), Type.Literal('json')], { errorMessage: 'must be md, html or json', description: 'md (default), html (one self-contained file) or json' }),

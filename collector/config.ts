@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
+import { ConfigError, DURATION_PATTERN, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
 import { loadConfig, configHelp } from '../common/index.js';
 
 const Duration = (description: string) =>
-  Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
+  Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
 const Token = (description: string) =>
   Type.String({ minLength: 16, pattern: '^\\S+$', errorMessage: 'must be at least 16 characters without spaces (e.g. from: openssl rand -hex 32)', description });
 

@@ -41,7 +41,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       try {
         await step?.();
       } catch (err) {
-        logger.error({ step: name, err: (err as Error).message }, 'shutdown step failed');
+        logger.error({ step: name, err }, 'shutdown step failed');
       }
     }
   };
@@ -169,7 +169,7 @@ class Retention {
           const deleted = report.results + report.rollups + report.rejects;
           this.logger[deleted > 0 ? 'info' : 'debug'](report, 'retention applied');
         },
-        (err: unknown) => this.logger.error({ err: (err as Error).message }, 'retention failed; retrying next interval'),
+        (err: unknown) => this.logger.error({ err }, 'retention failed; retrying next interval'),
       )
       .finally(() => {
         this.running = null;
@@ -212,7 +212,7 @@ async function closeNats(nc: NatsConnection, logger: Logger): Promise<void> {
   try {
     await Promise.race([nc.drain(), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)))]);
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'NATS drain failed');
+    logger.warn({ err }, 'NATS drain failed');
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,10 @@
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+/**
+ * A duration as config files, flags, targets and the API write it ("500ms", "30s", "1h30m"): the
+ * JSON Schema pattern of the texts parseDuration reads (it also bounds them: see durationProblem).
+ */
+export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
+const DURATION = new RegExp(DURATION_PATTERN);
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
 /**

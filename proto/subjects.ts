@@ -14,7 +14,11 @@ export const RESULTS_DEDUPE_WINDOW_MS = 15 * 60_000;
 /** Results kept in the stream while no collector reads them (DESIGN §3: at least 72 h). */
 export const RESULTS_MAX_AGE_MS = 72 * 3_600_000;
 
-const TOKEN = /^[a-z0-9-]{1,63}$/;
+/** A region, agent or target id (each becomes a subject token), as a JSON Schema pattern. */
+export const ID_PATTERN = '^[a-z0-9-]{1,63}$';
+/** What an id must be, as the end of a sentence. */
+export const ID_RULE = 'must be 1–63 characters of a–z, 0–9 and "-"';
+const TOKEN = new RegExp(ID_PATTERN);
 
 /** Thrown for an id that cannot be a subject token. */
 export class InvalidIdError extends Error {
@@ -25,7 +29,7 @@ export class InvalidIdError extends Error {
 /** Returns the reason `id` is not a valid region/agent/target id, or null when it is. */
 export function idProblem(id: string): string | null {
   if (TOKEN.test(id)) return null;
-  return `"${id}" must be 1–63 characters of a–z, 0–9 and "-"`;
+  return `"${id}" ${ID_RULE}`;
 }
 
 export function assertId(kind: 'region' | 'agent' | 'target', id: string): string {

@@ -1,14 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RE2JS } from 're2js';
-import { parseDuration, formatDuration } from './duration.js';
+import { DURATION_PATTERN, parseDuration, formatDuration } from './duration.js';
 import { check, ConfigError } from './validate.js';
-import { idProblem } from './subjects.js';
+import { ID_PATTERN, ID_RULE, idProblem } from './subjects.js';
 import { pb, decodeTarget, encodeTarget, type WireTarget } from './wire.js';
 
-const ID_PATTERN = '^[a-z0-9-]{1,63}$';
-const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
 const Duration = Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h' });
-const Id = Type.String({ pattern: ID_PATTERN, errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"' });
+const Id = Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE });
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

@@ -1,4 +1,5 @@
 import type { NatsConnection } from 'nats';
+import { SerialQueue } from '../../common/index.js';
 import { encodeResult, type ProbeResult } from '../../proto/index.js';
 import type { FallbackSpool, SpoolHealth } from './fallback.js';
 import { createJetStreamSink, type JetStreamSinkOptions, type ResultSink, type SinkStats } from './jetstream.js';
@@ -22,7 +23,8 @@ class DeferredSink implements ResultSink {
   private live: ResultSink | null = null;
   /** Submitted while switching over, or between spool writes. */
   private buffered: ProbeResult[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  /** Spool writes, one at a time. */
+  private readonly writing = new SerialQueue();
   private switching: Promise<void> | null = null;
   private closed = false;
 
@@ -36,7 +38,7 @@ class DeferredSink implements ResultSink {
 
   /** Appends everything buffered to the spool (disk, or its memory queue), in order. */
   private write(): void {
-    this.writing = this.writing.then(async () => {
+    void this.writing.run(async () => {
       const batch = this.buffered.splice(0);
       if (batch.length === 0) return;
       try {
@@ -52,7 +54,7 @@ class DeferredSink implements ResultSink {
   goLive(nc: NatsConnection): Promise<void> {
     if (this.closed || this.switching) return this.switching ?? Promise.resolve();
     this.switching = (async () => {
-      await this.writing;
+      await this.writing.idle();
       try {
         const live = await createJetStreamSink({ ...this.opts, nc, spool: this.spool });
         // results that arrived during the switch follow the spooled ones
@@ -62,7 +64,7 @@ class DeferredSink implements ResultSink {
         this.opts.logger.error({ err }, 'cannot start publishing to JetStream; results stay in the spool for the next start');
         this.switching = null; // submit() writes to the spool again
         this.write();
-        await this.writing;
+        await this.writing.idle();
       }
     })();
     return this.switching;
@@ -83,7 +85,7 @@ class DeferredSink implements ResultSink {
     if (this.switching) await this.switching;
     if (this.live) return this.live.close(deadlineMs);
     this.write();
-    await this.writing;
+    await this.writing.idle();
     await this.spool.close().catch(() => undefined);
   }
 }

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { lockSpoolDir, SpoolLockedError, type SpoolLock } from './lock.js';
-import { SerialQueue } from './serial.js';
-import { RateLimitedLog, Spool, SpoolClosedError, SpoolWriteError, type SpoolRecord } from './spool.js';
+import { Backoff, RateLimitedLog, SerialQueue } from '../../common/index.js';
+import { Spool, SpoolClosedError, SpoolWriteError, type SpoolRecord } from './spool.js';
 
 /** `segment` of a record that sits in the memory queue (its `index` is its queue sequence number). */
 export const MEMORY_SEGMENT = -1;
@@ -20,7 +20,7 @@ export interface FallbackSpoolOptions {
   memoryMaxBytes: number;
   segmentBytes?: number;
   logger: Logger;
-  /** First retry of a refusing disk; doubles up to retryMaxMs. Defaults 1 s and 10 s. */
+  /** First retry of a refusing disk; doubles up to retryMaxMs, jittered (common/backoff). Defaults 1 s and 10 s. */
   retryMinMs?: number;
   retryMaxMs?: number;
 }
@@ -66,11 +66,11 @@ export class FallbackSpool {
   private readonly queue = new SerialQueue();
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private retryMs: number;
+  private readonly retry: Backoff;
   private readonly rl: RateLimitedLog;
 
   private constructor(private readonly opts: FallbackSpoolOptions) {
-    this.retryMs = opts.retryMinMs ?? RETRY_MIN_MS;
+    this.retry = new Backoff({ baseMs: opts.retryMinMs ?? RETRY_MIN_MS, maxMs: opts.retryMaxMs ?? RETRY_MAX_MS });
     this.rl = new RateLimitedLog(opts.logger, LOG_INTERVAL_MS);
   }
 
@@ -289,7 +289,7 @@ export class FallbackSpool {
 
   private recovered(moved: number): void {
     this.degraded = false;
-    this.retryMs = this.opts.retryMinMs ?? RETRY_MIN_MS;
+    this.retry.reset();
     this.opts.logger.info({ moved, dir: this.opts.dir, after: this.lastError }, 'the spool takes writes again; results in memory moved to disk in order');
   }
 
@@ -304,13 +304,12 @@ export class FallbackSpool {
         } catch (err) {
           if (err instanceof SpoolLockedError) this.rl.error('locked', { err }, 'the spool directory is now held by another agent; results stay in memory');
           else this.degrade(err, 'the spool still refuses writes; results wait in memory');
-          this.retryMs = Math.min(this.retryMs * 2, this.opts.retryMaxMs ?? RETRY_MAX_MS);
           this.scheduleRetry();
         }
       }).catch((err: unknown) => {
         if (!(err instanceof SpoolClosedError)) this.opts.logger.error({ err }, 'spool retry failed');
       });
-    }, this.retryMs);
+    }, this.retry.next());
     this.retryTimer.unref();
   }
 }

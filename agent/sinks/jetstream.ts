@@ -2,7 +2,8 @@ import type { JetStreamClient, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { encodeResult, pb, type ProbeResult } from '../../proto/index.js';
 import { FallbackSpool, type SpoolHealth } from './fallback.js';
-import { RateLimitedLog, SpoolClosedError, type SpoolRecord } from './spool.js';
+import { Backoff, RateLimitedLog } from '../../common/index.js';
+import { SpoolClosedError, type SpoolRecord } from './spool.js';
 
 /** Counters of a result sink, for heartbeats and /metrics. */
 export interface SinkStats {
@@ -270,7 +271,7 @@ class JetStreamSink implements ResultSink {
   private async replay(): Promise<void> {
     try {
       let failing = true; // trouble just happened, or an earlier run left the spool: probe first
-      let backoff = BACKOFF_MIN_MS;
+      const backoff = new Backoff({ baseMs: BACKOFF_MIN_MS, maxMs: BACKOFF_MAX_MS });
       // close() lets the replayer go on draining until its deadline: an agent stopped while NATS is
       // healthy (a deploy, a decommissioned VPS) should not leave results behind on its disk
       while (!this.closing || Date.now() < this.closeBy) {
@@ -312,11 +313,10 @@ class JetStreamSink implements ResultSink {
           // closing: one failed attempt says JetStream is not answering; the rest waits on disk
           if (this.closing) return;
           failing = true;
-          await this.sleep(backoff);
-          backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+          await this.sleep(backoff.next());
         } else {
           failing = false;
-          backoff = BACKOFF_MIN_MS;
+          backoff.reset();
         }
       }
     } finally {
@@ -339,10 +339,9 @@ class JetStreamSink implements ResultSink {
   }
 
   private trouble(err: unknown): void {
-    const e = err as { code?: unknown; message?: unknown };
     this.rl.warn(
       'publish',
-      { code: e.code, error: String(e.message ?? err), spoolDepth: this.spool.depth, pending: this.stats().pending },
+      { err, code: (err as { code?: unknown } | null)?.code, spoolDepth: this.spool.depth, pending: this.stats().pending },
       'publish not acked; spooling results until JetStream answers again',
     );
   }

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename, truncate, unlink, writeFile, ty
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
-import { SerialQueue } from './serial.js';
+import { RateLimitedLog, SerialQueue } from '../../common/index.js';
 
 /**
  * On-disk format (version 1), all integers big-endian:
@@ -482,35 +482,3 @@ async function removeQuietly(path: string, logger: Logger): Promise<void> {
   });
 }
 
-/**
- * Logs the first event of a kind, then at most one line per `intervalMs` carrying how many were
- * suppressed in between: transport trouble must not produce one log line per result.
- */
-export class RateLimitedLog {
-  private readonly last = new Map<string, { at: number; suppressed: number }>();
-  constructor(private readonly logger: Logger, private readonly intervalMs: number) {}
-
-  warn(key: string, obj: Record<string, unknown>, msg: string): void {
-    this.emit('warn', key, obj, msg);
-  }
-
-  info(key: string, obj: Record<string, unknown>, msg: string): void {
-    this.emit('info', key, obj, msg);
-  }
-
-  error(key: string, obj: Record<string, unknown>, msg: string): void {
-    this.emit('error', key, obj, msg);
-  }
-
-  private emit(level: 'info' | 'warn' | 'error', key: string, obj: Record<string, unknown>, msg: string): void {
-    const now = Date.now();
-    const seen = this.last.get(key);
-    if (seen && now - seen.at < this.intervalMs) {
-      seen.suppressed++;
-      return;
-    }
-    const suppressed = seen?.suppressed ?? 0;
-    this.last.set(key, { at: now, suppressed: 0 });
-    this.logger[level](suppressed > 0 ? { ...obj, suppressed } : obj, msg);
-  }
-}

@@ -30,7 +30,7 @@ export async function watchTargetsKv(nc: NatsConnection, events: KvTargetEvents,
       signal.removeEventListener('abort', stop);
     } catch (err) {
       if (signal.aborted || nc.isClosed()) return;
-      if (!warned) logger.warn({ bucket: TARGETS_BUCKET, err: (err as Error).message }, 'targets KV bucket unavailable; retrying every 5s');
+      if (!warned) logger.warn({ bucket: TARGETS_BUCKET, err }, 'targets KV bucket unavailable; retrying every 5s');
       warned = true;
     } finally {
       watch?.stop();

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { Logger } from 'pino';
+import { backoffCeiling, jittered } from '../../common/index.js';
 import { alertBody, WEBHOOK_FORMATS, type AlertEvent, type WebhookFormat } from './messages.js';
 
 /** One webhook to notify. */
@@ -58,9 +59,9 @@ export class AlertsConfigError extends Error {
 
 const DEFAULTS = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, timeoutMs: 10_000, maxQueued: 1_000 } as const;
 
-/** The wait before attempt `attempt + 1` (attempt counted from 1): base × 2^(attempt−1), capped. */
+/** The wait before attempt `attempt + 1` (attempt counted from 1) before jitter: base × 2^(attempt−1), capped. */
 export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
-  return Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
+  return backoffCeiling(attempt - 1, baseDelayMs, maxDelayMs);
 }
 
 /** A webhook URL as logs may show it: its origin only (Slack webhook paths are secrets). */
@@ -177,7 +178,7 @@ class WebhookQueue {
         this.counters.failed++;
         return;
       }
-      await this.sleep(backoffMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs));
+      await this.sleep(jittered(backoffMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs)));
       if (this.closed) {
         this.counters.dropped++;
         return;

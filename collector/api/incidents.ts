@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { ID_PATTERN, ID_RULE } from '../../proto/index.js';
 import { DiagnosisSchema, ErrorSchema } from './schemas.js';
 import { ApiError, badRequest, notFound, toApiError } from './errors.js';
 import { defineRoute, type Route } from './route.js';
@@ -16,7 +17,7 @@ export interface IncidentRoutesContext {
 export const DEFAULT_INCIDENTS_LIMIT = 50;
 export const MAX_INCIDENTS_LIMIT = 1_000;
 
-const TARGET_PATTERN = /^[a-z0-9-]{1,63}$/;
+const TARGET_PATTERN = new RegExp(ID_PATTERN);
 const INCIDENT_ID_PATTERN = /^[a-z0-9-]{1,100}$/;
 
 const SuspectSchema = Type.Object({ dimension: Type.String(), value: Type.String() });
@@ -72,7 +73,7 @@ export function parseIncidentsQuery(query: unknown): { target?: string; state?: 
   const target = single(query, 'target');
   const state = single(query, 'state');
   const limit = single(query, 'limit');
-  if (target !== undefined && !TARGET_PATTERN.test(target)) throw badRequest(`querystring.target: must be 1–63 characters of a–z, 0–9 and "-" (got ${JSON.stringify(target)})`);
+  if (target !== undefined && !TARGET_PATTERN.test(target)) throw badRequest(`querystring.target: ${ID_RULE} (got ${JSON.stringify(target)})`);
   if (state !== undefined && !(INCIDENT_STATES as readonly string[]).includes(state)) {
     throw badRequest(`querystring.state: must be one of ${INCIDENT_STATES.join(', ')} (got ${JSON.stringify(state)})`);
   }

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { FAILURE_CODES, PROVENANCES, TargetSpecSchema } from '../../proto/index.js';
+import { DURATION_PATTERN, FAILURE_CODES, ID_PATTERN, ID_RULE, PROVENANCES, TargetSpecSchema } from '../../proto/index.js';
 import { MAX_QUERY_LIMIT } from '../store/index.js';
 import { VERDICTS } from '../diagnosis/index.js';
 import { API_ERRORS } from './errors.js';
@@ -12,9 +12,7 @@ const Nullable = <S extends TSchema>(s: S) => Type.Union([s, Type.Null()]);
 const Time = (description: string) => Type.String({ format: 'date-time', description });
 const Ms = (description: string) => Type.Number({ description });
 
-export const ID_PATTERN = '^[a-z0-9-]{1,63}$';
-const Id = (description: string) => Type.String({ pattern: ID_PATTERN, errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description });
-const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description });
 export const DurationParam = (description: string) =>
   Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 30s, 15m or 24h', description });
 const TimeParam = (description: string) =>

@@ -1,3 +1,4 @@
+import { lowerBound } from '../../common/index.js';
 import { ADDRESS_BLOCKED } from '../../proto/index.js';
 import { agentKey, triageAgents } from './agent-triage.js';
 import { censusOf } from './census.js';
@@ -83,14 +84,7 @@ function findingKey(f: Finding): string {
 
 /** The first index whose observation started after `ms`, in observations sorted by start. */
 function firstAfter(sorted: readonly Observation[], ms: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.atMs <= ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(sorted, (o) => o.atMs <= ms);
 }
 
 /**

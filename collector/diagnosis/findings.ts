@@ -1,3 +1,4 @@
+import { topK } from '../../common/index.js';
 import { list, pct } from './humanize.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
@@ -98,16 +99,7 @@ function newestFirst(a: Observation, b: Observation): number {
 
 /** The newest failures first: they are the ones still in the origin's logs. */
 export function samplesOf(failures: readonly Observation[], max: number): Sample[] {
-  // the `max` newest, kept sorted while scanning: no sort of thousands of failures for a handful
-  const newest: Observation[] = [];
-  for (const o of failures) {
-    if (newest.length >= max && (max <= 0 || newestFirst(o, newest[newest.length - 1]!) >= 0)) continue;
-    let i = newest.length;
-    while (i > 0 && newestFirst(o, newest[i - 1]!) < 0) i--;
-    newest.splice(i, 0, o);
-    if (newest.length > max) newest.pop();
-  }
-  return newest
+  return topK(failures, max, newestFirst)
     .map((o) => ({
       resultId: o.resultId,
       at: new Date(o.atMs).toISOString(),

@@ -1,3 +1,4 @@
+import { lowerBound, topK } from '../../common/index.js';
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
 import { isoMinute, list, ms, seconds } from './humanize.js';
 import { countKeys, median, quantileInPlace } from './stats.js';
@@ -307,13 +308,7 @@ export function risingLatencyHint(scope: HintScope, options: DiagnosisOptions): 
     const latency = o.firstByteMs ?? o.totalMs ?? null;
     if (!o.ok || latency === null) continue;
     // the last interval starting at or before this probe: is the probe inside it?
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= o.atMs) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(starts, (s) => s <= o.atMs);
     if (lo > 0 && o.atMs < ends[lo - 1]!) latencies[nBefore++] = latency;
     else latencies[latencies.length - ++nOtherwise] = latency;
   }
@@ -450,16 +445,7 @@ export function probeIdHint(scope: HintScope, max: number): string | undefined {
   // the newest few that got a response (on the same millisecond, the first listed first), kept in
   // order while scanning from the end: failures come oldest first, so the scan keeps the first few it
   // meets and passes over the rest, with no sort of thousands of failures for three
-  const keep = Math.min(3, max);
-  const newest: Observation[] = [];
-  for (let j = scope.failures.length - 1; j >= 0; j--) {
-    const o = scope.failures[j]!;
-    if (o.status === null || (newest.length === keep && o.atMs < newest[keep - 1]!.atMs)) continue;
-    let i = newest.length;
-    while (i > 0 && newest[i - 1]!.atMs <= o.atMs) i--;
-    newest.splice(i, 0, o);
-    if (newest.length > keep) newest.pop();
-  }
+  const newest = topK(scope.failures, Math.min(3, max), (a, b) => b.atMs - a.atMs, { where: (o) => o.status !== null, fromEnd: true });
   const ids = newest.map((o) => o.resultId);
   if (ids.length === 0) return undefined;
   return `the failing probes sent a crossprobe-probe-id header: grep the proxy and app logs behind ${scope.where} for ${list(ids)}`;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { SerialQueue } from '../../common/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
 import type { Store } from '../store/index.js';
 import { historyEntry, resolveIncidentOptions, stepLifecycle, type IncidentEvent, type IncidentOptions, type LifecycleState } from './lifecycle.js';
@@ -89,7 +90,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   if (agentHealth && !(agentHealth.staleAfterMs > 0)) throw new RangeError(`agentHealth.staleAfterMs: must be above 0 (got ${String(agentHealth.staleAfterMs)})`);
   // evaluations with a finding while no incident is open, per target (lost on restart: re-confirmed)
   const pending = new Map<string, number>();
-  let running: Promise<TickReport> | null = null;
+  // ticks never overlap: a tick asked for during another runs after it
+  const ticks = new SerialQueue();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -171,17 +173,10 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   }
 
   function tick(nowMs: number = now()): Promise<TickReport> {
-    // ticks never overlap: a tick asked for during another runs after it
-    const next = (running ?? Promise.resolve()).then(() => runTick(nowMs));
-    const settled = next.catch((err: unknown) => {
+    return ticks.run(() => runTick(nowMs)).catch((err: unknown) => {
       logger.error({ err }, 'incident tick failed');
       return { evaluated: 0, failed: 0, events: [], agentEvents: [] } satisfies TickReport;
     });
-    running = settled;
-    void settled.then(() => {
-      if (running === settled) running = null;
-    });
-    return settled;
   }
 
   function schedule(): void {
@@ -201,7 +196,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      if (running !== null) await running;
+      await ticks.idle();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection, type Subscription } from 'nats';
 import type { Logger } from 'pino';
+import { backoffDelay, RateLimitedLog } from '../../common/index.js';
 import { DEFAULT_DURABLE, HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
 import type { Store } from '../store/index.js';
 import { AckFloor, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
@@ -151,7 +152,7 @@ class IngestLoop implements Ingest {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
-  private lastRejectLogAt = 0;
+  private readonly rejectLog: RateLimitedLog;
   private readonly writer: WriterThread;
   /** Batches handed to the writer and not yet acked or nak'd. */
   private readonly writing = new Set<Promise<void>>();
@@ -169,6 +170,8 @@ class IngestLoop implements Ingest {
     writer: WriterSettings,
   ) {
     this.logger = opts.logger.child({ component: 'ingest' });
+    // one warning per interval; each reject still at debug level
+    this.rejectLog = new RateLimitedLog(this.logger, REJECT_LOG_INTERVAL_MS, { heldBack: 'debug' });
     this.store = opts.store;
     this.durable = opts.durable ?? DEFAULT_DURABLE;
     this.writer = new WriterThread(opts.store, writer);
@@ -218,7 +221,7 @@ class IngestLoop implements Ingest {
     this.heartbeatSub = this.opts.nc.subscribe(HEARTBEAT_SUBJECTS, {
       callback: (err, msg) => {
         if (err) {
-          this.logger.error({ err: err.message }, 'heartbeat subscription failed');
+          this.logger.error({ err }, 'heartbeat subscription failed');
           return;
         }
         this.onHeartbeat(msg.subject, msg.data);
@@ -269,15 +272,15 @@ class IngestLoop implements Ingest {
           attempt = 0;
           const err = await messages.closed();
           if (this.stopping) return;
-          if (session.floor.broken === null) this.logger.warn({ err: err ? err.message : undefined }, 'results consumer stopped; setting it up again');
+          if (session.floor.broken === null) this.logger.warn({ err }, 'results consumer stopped; setting it up again');
         } finally {
           await this.endSession();
         }
       } catch (err) {
         if (this.stopping) return;
-        this.logger.warn({ err: (err as Error).message, attempt }, 'cannot consume results; retrying');
+        this.logger.warn({ err, attempt }, 'cannot consume results; retrying');
       }
-      await this.sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(attempt++, 8)));
+      await this.sleep(backoffDelay(attempt++, { baseMs: BACKOFF_MIN_MS, maxMs: BACKOFF_MAX_MS }));
     }
   }
 
@@ -302,7 +305,7 @@ class IngestLoop implements Ingest {
         }
       }
     } catch (err) {
-      this.logger.debug({ err: (err as Error).message }, 'consumer status watch ended');
+      this.logger.debug({ err }, 'consumer status watch ended');
     }
   }
 
@@ -351,7 +354,7 @@ class IngestLoop implements Ingest {
       (outcome) => this.committed(batch, seqs, outcome, session),
       (err: Error) => {
         this.counters.failedBatches++;
-        this.logger.error({ err: err.message, messages: batch.length }, 'batch not committed; messages will be redelivered');
+        this.logger.error({ err, messages: batch.length }, 'batch not committed; messages will be redelivered');
         // their sequences stay outstanding: no ack passes them until a redelivered copy commits
         for (const m of batch) ackSafely(() => m.nak(RETRY_NAK_MS));
       },
@@ -364,7 +367,7 @@ class IngestLoop implements Ingest {
     try {
       this.opts.onCommitted?.({ messages: batch.length, ...outcome });
     } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'onCommitted hook failed');
+      this.logger.error({ err }, 'onCommitted hook failed');
     }
     // Only now, with the batch committed, may the server forget these messages.
     if (session !== null && session === this.session) this.ackCommitted(session, batch, seqs);
@@ -423,19 +426,13 @@ class IngestLoop implements Ingest {
         this.logReject(reject, 1);
       }
     } catch (err) {
-      this.logger.error({ err: (err as Error).message, subject }, 'heartbeat not stored');
+      this.logger.error({ err, subject }, 'heartbeat not stored');
     }
   }
 
   private logReject(example: { readonly subject: string; readonly reason: string }, count: number): void {
-    const now = Date.now();
     const fields = { subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
-    if (now - this.lastRejectLogAt >= REJECT_LOG_INTERVAL_MS) {
-      this.lastRejectLogAt = now;
-      this.logger.warn(fields, 'messages rejected (kept in the rejects table)');
-    } else {
-      this.logger.debug(fields, 'messages rejected');
-    }
+    this.rejectLog.warn('rejected', fields, 'messages rejected (kept in the rejects table)');
   }
 
   private sleep(ms: number): Promise<void> {

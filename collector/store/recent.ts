@@ -1,3 +1,4 @@
+import { lowerBound } from '../../common/index.js';
 import type { AgentFailureRate, ObservationRow, ResultRecord } from './results.js';
 import { MINUTE_MS, type AgentMinuteRow } from './rollups.js';
 
@@ -91,15 +92,8 @@ function compareObservations(a: ObservationRow, b: ObservationRow): number {
 }
 
 /** First index in sorted `rows` whose atMs ≥ ms. */
-function lowerBound(rows: readonly ObservationRow[], ms: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.atMs < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function firstFrom(rows: readonly ObservationRow[], ms: number): number {
+  return lowerBound(rows, (r) => r.atMs < ms);
 }
 
 interface TargetWindow {
@@ -167,14 +161,14 @@ export class RecentWindows {
       this.targets.set(target, w);
       this.held += rows.length;
     } else if (keepFrom > w.coverFromMs) {
-      const cut = lowerBound(w.rows, keepFrom);
+      const cut = firstFrom(w.rows, keepFrom);
       if (cut > 0) {
         w.rows = w.rows.slice(cut);
         this.held -= cut;
       }
       w.coverFromMs = keepFrom;
     }
-    const slice = w.rows.slice(lowerBound(w.rows, fromMs), lowerBound(w.rows, toMs));
+    const slice = w.rows.slice(firstFrom(w.rows, fromMs), firstFrom(w.rows, toMs));
     this.evict(target);
     return slice;
   }
@@ -237,7 +231,7 @@ export class RecentWindows {
       if (last === undefined || compareObservations(last, o) <= 0) w.rows.push(o);
       else {
         // a late result (an agent's spool replay): into its place
-        let i = lowerBound(w.rows, o.atMs);
+        let i = firstFrom(w.rows, o.atMs);
         while (i < w.rows.length && compareObservations(w.rows[i]!, o) < 0) i++;
         w.rows.splice(i, 0, o);
       }

@@ -242,7 +242,7 @@ describe('ingest', () => {
       await publishPipelined(nc.jetstream(), asMessages(variedResults(300, 7)));
       await waitFor('a failed batch', () => ingest!.stats().failedBatches >= 1);
       assert.equal(ingest.stats().inserted, 0);
-      assert.ok(log.lines.some((l) => /batch not committed; messages will be redelivered/.test(String(l.msg)) && /locked|busy/i.test(String(l.err))));
+      assert.ok(log.lines.some((l) => /batch not committed; messages will be redelivered/.test(String(l.msg)) && /locked|busy/i.test(String((l.err as { message?: unknown } | undefined)?.message))));
     } finally {
       lock.prepare('ROLLBACK').run();
       lock.close();
