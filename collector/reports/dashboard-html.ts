@@ -1,5 +1,5 @@
 import { html, joinHtml, type Html } from './escape.js';
-import { count, duration, minute, rateShort, rateText } from './format.js';
+import { count, counted, duration, minute, rateShort, rateText } from './format.js';
 import { page, verdictTone, type PageOptions } from './page.js';
 import { legendSvg, stripSvg } from './svg.js';
 import type { DashboardAgent, DashboardData, DashboardTarget, TargetState } from './dashboard.js';
@@ -34,7 +34,8 @@ tr.stale td,tr.stale th{color:#8c2d04}
 `;
 
 // Refetches the page and swaps its <main> in place: the scroll position, the header and this script
-// stay. Only the <main> part is parsed: a parsed <head> would bring a <style> whose nonce (new with each
+// stay. The page's one timestamp is the collector's "As of" in <main>, so the state line says no time.
+// Only the <main> part is parsed: a parsed <head> would bring a <style> whose nonce (new with each
 // response) the page's CSP refuses, and Chrome reports that. Data never contains "</main>": it is escaped.
 const REFRESH_SCRIPT = `(function(){
 var every=Number(document.body.getAttribute('data-refresh'))*1000;
@@ -53,7 +54,7 @@ var x=window.scrollX,y=window.scrollY;
 cur.replaceWith(document.adoptNode(next));
 window.scrollTo(x,y);
 n++;document.body.setAttribute('data-refreshes',String(n));
-state.textContent='refreshed '+new Date().toISOString().slice(11,19)+'Z · every '+every/1000+' s';
+state.textContent='refreshes every '+every/1000+' s';
 state.className='';
 })
 .catch(function(e){state.textContent='refresh failed ('+e.message+'), retrying in '+every/1000+' s';state.className='stale';})
@@ -112,13 +113,14 @@ function agentRow(a: DashboardAgent): Html {
 /** The dashboard page: server-rendered, refreshing itself with a little inline script. Pure. */
 export function renderDashboardHtml(d: DashboardData, o: DashboardHtmlOptions): string {
   const stale = d.agents.filter((a) => a.stale).length;
+  // The counts and the time are inside <main>, which every refresh replaces: the header stays as it is.
   const body = html`<header>
 <h1>crossprobe</h1>
-<p class="summary">${d.targets.length} targets · ${d.incidents.length} open incident${d.incidents.length === 1 ? '' : 's'} · ${d.agents.length} agents${stale > 0 && ` (${stale} stale)`}</p>
 <p><span id="refresh-state">refreshes every ${o.refreshSeconds} s</span></p>
 </header>
 <main>
-<p class="meta">As of ${minute(d.generatedAt)} (${d.generatedAt.slice(11, 19)}Z).</p>
+<p class="summary">${counted(d.targets.length, 'target')} · ${counted(d.incidents.length, 'open incident')} · ${counted(d.agents.length, 'agent')}${stale > 0 && ` (${stale} stale)`}</p>
+<p class="meta">As of <time datetime="${d.generatedAt}">${d.generatedAt.slice(0, 10)} ${d.generatedAt.slice(11, 19)}Z</time>.</p>
 <section id="incidents"><h2>Open incidents</h2>
 ${
   d.incidents.length === 0

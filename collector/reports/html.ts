@@ -1,5 +1,5 @@
 import { html, joinHtml, type Html } from './escape.js';
-import { confidence, count, duration, instant, minute, rateShort, rateText } from './format.js';
+import { confidence, count, counted, duration, instant, minute, rateShort, rateText } from './format.js';
 import { levelCss, page, verdictTone, type PageOptions } from './page.js';
 import { heatmapSvg, legendSvg, minuteOfHourSvg } from './svg.js';
 import type { ReportCell, ReportData, ReportGrid } from './types.js';
@@ -64,7 +64,7 @@ export function renderHtml(r: ReportData, o: ReportHtmlOptions = {}): string {
   s.push(html`<header>
 ${o.dashboardHref !== undefined && html`<p class="noprint"><a href="${o.dashboardHref}">← dashboard</a></p>`}
 <h1>crossprobe report: <code>${r.target.id}</code></h1>
-<p class="meta">${minute(r.range.from)} → ${minute(r.range.to)} (${r.range.length}) · ${count(r.totals.probes)} probes, ${count(r.totals.failures)} failed (${rateShort(r.totals)})${
+<p class="meta">${minute(r.range.from)} → ${minute(r.range.to)} (${r.range.length}) · ${counted(r.totals.probes, 'probe')}, ${count(r.totals.failures)} failed (${rateShort(r.totals)})${
     r.target.url && html` · <span class="mono">${r.target.url}</span>`
   }</p>
 <nav class="toc noprint"><a href="#verdict">verdict</a><a href="#grid">grid</a><a href="#heatmap">heatmap</a><a href="#codes">codes</a><a href="#provenance">provenance</a><a href="#phases">timings</a><a href="#incidents">incidents</a><a href="#samples">samples</a><a href="#sources">sources</a></nav>

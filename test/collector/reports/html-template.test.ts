@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleDashboard, buildReport, renderDashboardHtml, renderHtml, renderMessagePage, reportRange, type DashboardData, type ReportData } from '../../../collector/reports/index.js';
+import { assembleDashboard, buildReport, renderDashboardHtml, renderHtml, renderMarkdown, renderMessagePage, reportRange, type DashboardData, type ReportData } from '../../../collector/reports/index.js';
 import { escapeHtml, html, joinHtml, raw } from '../../../collector/reports/escape.js';
 import { heatmapSvg, legendSvg, stripSvg } from '../../../collector/reports/svg.js';
 import { reportHref } from '../../../collector/api/dashboard.js';
@@ -183,3 +183,74 @@ describe('every page with hostile values', () => {
     assert.match(page, /<style nonce="&quot;n">/);
   });
 });
+
+describe('dashboard wording', () => {
+  const NOW = Date.UTC(2025, 10, 22, 12, 0, 17, 250);
+  const agent = (region: string, lastSeenMs: number) => ({ ...heartbeat({ region, agent: `${region}-1`, receivedAtMs: lastSeenMs }), lastSeenMs, controlsFailing: false });
+  const dashboard = (targets: number, incidents: number, agents: readonly number[]) =>
+    renderDashboardHtml(
+      assembleDashboard({
+        nowMs: NOW,
+        firstMinute: Math.floor(NOW / 60_000) * 60_000 - 59 * 60_000,
+        status: [{ target: 't0', region: 'eu-west', minuteMs: Math.floor(NOW / 60_000) * 60_000, n: 3, failures: 1 }],
+        targets: Array.from({ length: targets }, (_, i) => ({ id: `t${i}`, url: `https://t${i}.example/` })),
+        incidents: Array.from({ length: incidents }, (_, i) => ({ ...recordIncidentLike(`t${i}`, NOW - HOUR_MS) })),
+        agents: agents.map((ageMs, i) => agent(`r${i}`, NOW - ageMs)),
+        staleAfterMs: 15_000,
+        heartbeatIntervalMs: 5_000,
+      }),
+      { refreshSeconds: 15, reportHref },
+    );
+  const summary = (page: string) => /<p class="summary">(.*?)<\/p>/.exec(page)?.[1];
+
+  it('dashboard - every count agrees with its noun: 1 target, 2 targets, 0 open incidents, 1 agent', () => {
+    assert.equal(summary(dashboard(1, 1, [0])), '1 target · 1 open incident · 1 agent');
+    assert.equal(summary(dashboard(2, 0, [0, 60_000])), '2 targets · 0 open incidents · 2 agents (1 stale)');
+    assert.equal(summary(dashboard(3, 2, [0, 0, 0])), '3 targets · 2 open incidents · 3 agents');
+  });
+
+  it('dashboard - the time of the page shows once, to the second, inside the part a refresh replaces', () => {
+    const page = dashboard(1, 0, [0]);
+    const main = page.slice(page.indexOf('<main>'), page.indexOf('</main>'));
+    const text = page.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, '');
+    assert.ok(main.includes('<p class="meta">As of <time datetime="2025-11-22T12:00:17.250Z">2025-11-22 12:00:17Z</time>.</p>'), main.slice(0, 400));
+    assert.equal(text.match(/12:00:17/g)?.length, 1, 'the instant, once');
+    assert.ok(main.includes('<p class="summary">'), 'the counts refresh with the rest');
+    assert.equal(/<span id="refresh-state">(.*?)<\/span>/.exec(page)?.[1], 'refreshes every 15 s');
+  });
+
+  it('report - a count of one reads in the singular', () => {
+    const { fromMs, toMs } = reportRange(HOUR_MS, END, END);
+    const dir = new TempDir();
+    const store = tempStore(dir);
+    try {
+      store.insertResults(craftResults({ target: 'one', endMs: END, minutes: 1, regions: ['eu-west'], fault: () => null }).slice(0, 1));
+      const r = buildReport(store, { target: 'one', fromMs, toMs, nowMs: END, diagnosis: { longWindowMs: HOUR_MS, shortWindowMs: 5 * 60_000 } });
+      assert.match(renderHtml(r), /<p class="meta">[^<]* · 1 probe, 0 failed \(0%\)<\/p>/);
+      assert.match(renderMarkdown(r), /^\*\*healthy\*\* · .* · 1 probe, 0 failed \(0%\)$/m);
+    } finally {
+      store.close();
+      dir.dispose();
+    }
+  });
+});
+
+/** An open incident record as the store lists it. */
+function recordIncidentLike(target: string, openedAtMs: number): Parameters<typeof assembleDashboard>[0]['incidents'][number] {
+  return {
+    id: `${target}-${openedAtMs}`,
+    target,
+    state: 'open',
+    verdict: 'origin',
+    suspects: [],
+    summary: `502s from every node of ${target}`,
+    summaryRate: null,
+    openedAtMs,
+    updatedAtMs: openedAtMs,
+    resolvedAtMs: null,
+    healthySinceMs: null,
+    reopens: 0,
+    lastDiagnosis: { target, window: { from: new Date(openedAtMs - HOUR_MS).toISOString(), to: new Date(openedAtMs).toISOString() }, verdict: 'healthy', findings: [] },
+    named: [{ verdict: 'origin', suspects: [] }],
+  };
+}
