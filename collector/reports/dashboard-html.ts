@@ -1,5 +1,5 @@
-import { html } from './escape.js';
-import { count, duration, minute, rateShort, rateText } from './value-text.js';
+import { html, joinHtml, type Html } from './escape.js';
+import { count, counted, duration, minute, rateShort, rateText } from './value-text.js';
 import { page, verdictTone, type PageOptions } from './page.js';
 import { legendSvg, stripSvg } from './svg.js';
 import type { DashboardAgent, DashboardData, DashboardTarget, TargetState } from './dashboard.js';
@@ -34,7 +34,8 @@ tr.stale td,tr.stale th{color:#8c2d04}
 `;
 
 // Refetches the page and swaps its <main> in place: the scroll position, the header and this script
-// stay. Only the <main> part is parsed: a parsed <head> would bring a <style> whose nonce (new with each
+// stay. The page's one timestamp is the collector's "As of" in <main>, so the state line says no time.
+// Only the <main> part is parsed: a parsed <head> would bring a <style> whose nonce (new with each
 // response) the page's CSP refuses, and Chrome reports that. Data never contains "</main>": it is escaped.
 const REFRESH_SCRIPT = `(function(){
 var every=Number(document.body.getAttribute('data-refresh'))*1000;
@@ -53,7 +54,7 @@ var x=window.scrollX,y=window.scrollY;
 cur.replaceWith(document.adoptNode(next));
 window.scrollTo(x,y);
 n++;document.body.setAttribute('data-refreshes',String(n));
-state.textContent='refreshed '+new Date().toISOString().slice(11,19)+'Z · every '+every/1000+' s';
+state.textContent='refreshes every '+every/1000+' s';
 state.className='';
 })
 .catch(function(e){state.textContent='refresh failed ('+e.message+'), retrying in '+every/1000+' s';state.className='stale';})
@@ -71,68 +72,74 @@ function age(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h ago`;
 }
 
-function targetCard(t: DashboardTarget, d: DashboardData, o: DashboardHtmlOptions, index: number): string {
+function targetCard(t: DashboardTarget, d: DashboardData, o: DashboardHtmlOptions, index: number): Html {
   const minuteLabel = (ms: number) => new Date(ms).toISOString().slice(11, 16);
   const rows = t.regions.map((r) => ({
     label: r.region,
     cells: r.cells,
     titles: r.cells.map((c, k) => `${r.region} ${minuteLabel(d.minutes[k]!)}Z: ${c.probes === 0 ? 'no probes' : `${rateText(c)} failed`}`),
   }));
-  const strip = rows.length === 0 ? '<p class="meta">No probes in the last hour.</p>' : `<div class="scroll">${stripSvg(rows, `s${index}`)}</div><div class="strip-axis"><span>${minuteLabel(d.minutes[0]!)}Z</span><span>last hour, a cell per minute</span><span>${minuteLabel(d.minutes.at(-1)!)}Z</span></div>`;
-  const links = ['1h', '24h', '7d'].map((since) => `<a href="${html(o.reportHref(t.id, since))}">${since}</a>`).join(' · ');
-  return `<div class="target" data-target="${html(t.id)}" data-state="${t.state}">
+  const strip =
+    rows.length === 0
+      ? html`<p class="meta">No probes in the last hour.</p>`
+      : html`<div class="scroll">${stripSvg(rows, `s${index}`)}</div><div class="strip-axis"><span>${minuteLabel(d.minutes[0]!)}Z</span><span>last hour, a cell per minute</span><span>${minuteLabel(d.minutes.at(-1)!)}Z</span></div>`;
+  const links = joinHtml(
+    ['1h', '24h', '7d'].map((since) => html`<a href="${o.reportHref(t.id, since)}">${since}</a>`),
+    ' · ',
+  );
+  return html`<div class="target" data-target="${t.id}" data-state="${t.state}">
 <div>
-<h3><a href="${html(o.reportHref(t.id, '24h'))}">${html(t.id)}</a> <span class="badge ${STATE_TONE[t.state]}">${STATE_TEXT[t.state]}</span></h3>
-${t.url ? `<div class="url mono">${html(t.url)}</div>` : ''}
+<h3><a href="${o.reportHref(t.id, '24h')}">${t.id}</a> <span class="badge ${STATE_TONE[t.state]}">${STATE_TEXT[t.state]}</span></h3>
+${t.url && html`<div class="url mono">${t.url}</div>`}
 <div>last 5 min: <strong>${rateShort(t.recent)}</strong> failed · hour: ${rateText(t.hour)}</div>
-${t.incident ? `<div class="incident-line"><span class="badge ${verdictTone(t.incident.verdict)}">${html(t.incident.verdict)}</span> ${html(t.incident.summary)}</div>` : ''}
+${t.incident && html`<div class="incident-line"><span class="badge ${verdictTone(t.incident.verdict)}">${t.incident.verdict}</span> ${t.incident.summary}</div>`}
 <div class="links">report: ${links}</div>
 </div>
 <div>${strip}</div>
 </div>`;
 }
 
-function agentRow(a: DashboardAgent): string {
+function agentRow(a: DashboardAgent): Html {
   const controls =
     a.controls.length === 0
-      ? '<span class="meta">none</span>'
-      : a.controls
-          .map((c) => (c.ok ? `<span>✔ ${html(c.url)}</span>` : `<span class="fail">✖ ${html(c.url)} ${html(c.failure ?? 'failing')} (${c.consecutiveFailures}×)</span>`))
-          .join('<br>');
-  return `<tr class="${a.stale ? 'stale' : ''}" data-agent="${html(`${a.region}/${a.agent}`)}"><th>${html(a.region)}</th><td>${html(a.agent)}</td><td>${html(a.version)}</td><td>${a.stale ? '✖ stale, ' : ''}${age(a.ageMs)} <span class="meta">(${minute(a.lastSeen)})</span></td><td class="num">${count(a.spoolDepth)}${a.spoolDropped > 0 ? ` <span class="meta">(${count(a.spoolDropped)} dropped)</span>` : ''}</td><td class="num">${duration(a.schedLagMs)}</td><td class="num">${a.targets}</td><td class="controls">${controls}</td></tr>`;
+      ? html`<span class="meta">none</span>`
+      : joinHtml(
+          a.controls.map((c) => (c.ok ? html`<span>✔ ${c.url}</span>` : html`<span class="fail">✖ ${c.url} ${c.failure ?? 'failing'} (${c.consecutiveFailures}×)</span>`)),
+          '<br>',
+        );
+  return html`<tr class="${a.stale ? 'stale' : ''}" data-agent="${`${a.region}/${a.agent}`}"><th>${a.region}</th><td>${a.agent}</td><td>${a.version}</td><td>${a.stale && '✖ stale, '}${age(a.ageMs)} <span class="meta">(${minute(a.lastSeen)})</span></td><td class="num">${count(a.spoolDepth)}${a.spoolDropped > 0 && html` <span class="meta">(${count(a.spoolDropped)} dropped)</span>`}</td><td class="num">${duration(a.schedLagMs)}</td><td class="num">${a.targets}</td><td class="controls">${controls}</td></tr>`;
 }
 
 /** The dashboard page: server-rendered, refreshing itself with a little inline script. Pure. */
 export function renderDashboardHtml(d: DashboardData, o: DashboardHtmlOptions): string {
   const stale = d.agents.filter((a) => a.stale).length;
-  const body = `<header>
+  // The counts and the time are inside <main>, which every refresh replaces: the header stays as it is.
+  const body = html`<header>
 <h1>crossprobe</h1>
-<p class="summary">${d.targets.length} targets · ${d.incidents.length} open incident${d.incidents.length === 1 ? '' : 's'} · ${d.agents.length} agents${stale > 0 ? ` (${stale} stale)` : ''}</p>
 <p><span id="refresh-state">refreshes every ${o.refreshSeconds} s</span></p>
 </header>
 <main>
-<p class="meta">As of ${minute(d.generatedAt)} (${html(d.generatedAt.slice(11, 19))}Z).</p>
+<p class="summary">${counted(d.targets.length, 'target')} · ${counted(d.incidents.length, 'open incident')} · ${counted(d.agents.length, 'agent')}${stale > 0 && ` (${stale} stale)`}</p>
+<p class="meta">As of <time datetime="${d.generatedAt}">${d.generatedAt.slice(0, 10)} ${d.generatedAt.slice(11, 19)}Z</time>.</p>
 <section id="incidents"><h2>Open incidents</h2>
 ${
   d.incidents.length === 0
-    ? '<p>None.</p>'
-    : `<table><thead><tr><th>target</th><th>verdict</th><th>what</th><th>opened</th></tr></thead><tbody>${d.incidents
-        .map(
-          (i) =>
-            `<tr data-incident="${html(i.id)}"><th><a href="${html(o.reportHref(i.target, '24h'))}">${html(i.target)}</a></th><td><span class="badge ${verdictTone(i.verdict)}">${html(i.verdict)}</span></td><td class="sentence">${html(i.summary)}</td><td>${minute(i.openedAt)}</td></tr>`,
-        )
-        .join('')}</tbody></table>`
+    ? html`<p>None.</p>`
+    : html`<table><thead><tr><th>target</th><th>verdict</th><th>what</th><th>opened</th></tr></thead><tbody>${d.incidents.map(
+        (i) =>
+          html`<tr data-incident="${i.id}"><th><a href="${o.reportHref(i.target, '24h')}">${i.target}</a></th><td><span class="badge ${verdictTone(i.verdict)}">${i.verdict}</span></td><td class="sentence">${i.summary}</td><td>${minute(i.openedAt)}</td></tr>`,
+      )}</tbody></table>`
 }
 </section>
 <section id="targets"><h2>Targets <span class="meta">(failed share per minute and region, last hour)</span></h2>
 <div class="scroll">${legendSvg('dl')}</div>
-${d.targets.length === 0 ? '<p>No targets yet.</p>' : `<div class="targets">${d.targets.map((t, k) => targetCard(t, d, o, k)).join('\n')}</div>`}
+${d.targets.length === 0 ? html`<p>No targets yet.</p>` : html`<div class="targets">${joinHtml(d.targets.map((t, k) => targetCard(t, d, o, k)), '\n')}</div>`}
 </section>
 <section id="agents"><h2>Agents <span class="meta">(stale after ${duration(3 * d.heartbeatIntervalMs)} without a heartbeat)</span></h2>
 ${
   d.agents.length === 0
-    ? '<p>No agent has sent a heartbeat yet.</p>'
-    : `<div class="scroll"><table><thead><tr><th>region</th><th>agent</th><th>version</th><th>last heartbeat</th><th class="num">spool</th><th class="num">sched lag</th><th class="num">targets</th><th>control targets</th></tr></thead><tbody>${d.agents.map(agentRow).join('')}</tbody></table></div>`
+    ? html`<p>No agent has sent a heartbeat yet.</p>`
+    : html`<div class="scroll"><table><thead><tr><th>region</th><th>agent</th><th>version</th><th>last heartbeat</th><th class="num">spool</th><th class="num">sched lag</th><th class="num">targets</th><th>control targets</th></tr></thead><tbody>${d.agents.map(agentRow)}</tbody></table></div>`
 }
 </section>
 </main>

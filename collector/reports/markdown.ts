@@ -1,5 +1,5 @@
 import { md, mdCode, mdInlineCode, mdLine } from './escape.js';
-import { confidence, count, duration, instant, minute, rateShort, rateText } from './value-text.js';
+import { confidence, count, counted, duration, instant, minute, rateShort, rateText } from './value-text.js';
 import { timeLabel } from './svg.js';
 import type { Heatmap, Level, ReportCell, ReportData, ReportGrid } from './types.js';
 
@@ -77,7 +77,7 @@ export function renderMarkdown(r: ReportData): string {
   out.push(`# crossprobe report: ${mdInlineCode(r.target.id)}`);
   out.push('');
   out.push(
-    `**${md(v.verdict)}** · ${minute(r.range.from)} → ${minute(r.range.to)} (${md(r.range.length)}) · ${count(r.totals.probes)} probes, ${count(r.totals.failures)} failed (${rateShort(r.totals)})${r.target.url ? ` · ${md(r.target.url)}` : ''}`,
+    `**${md(v.verdict)}** · ${minute(r.range.from)} → ${minute(r.range.to)} (${md(r.range.length)}) · ${counted(r.totals.probes, 'probe')}, ${count(r.totals.failures)} failed (${rateShort(r.totals)})${r.target.url ? ` · ${md(r.target.url)}` : ''}`,
   );
 
   out.push('', '## Verdict', '');

@@ -1,4 +1,4 @@
-import { html } from './escape.js';
+import { html, raw, type Html } from './escape.js';
 import { LEVEL_FILL, LEVEL_INK, LEVELS } from './svg.js';
 
 /** What the report and the dashboard share: one page shell, one stylesheet, the level colours as classes. */
@@ -76,26 +76,27 @@ export interface PageOptions {
 
 /** A complete, self-contained HTML document: no external request of any kind (the icon is a data: URL). */
 export function page(
-  o: { title: string; css: string; body: string; script?: string; bodyClass: string; bodyData?: Readonly<Record<string, string>> } & PageOptions,
+  o: { title: string; css: string; body: Html; script?: string; bodyClass: string; bodyData?: Readonly<Record<string, string>> } & PageOptions,
 ): string {
-  const data = Object.entries(o.bodyData ?? {}).map(([k, v]) => ` data-${k}="${html(v)}"`).join('');
-  const nonce = o.nonce === undefined ? '' : ` nonce="${html(o.nonce)}"`;
-  return `<!doctype html>
+  const data = Object.entries(o.bodyData ?? {}).map(([k, v]) => html` data-${k}="${v}"`);
+  const nonce = o.nonce === undefined ? '' : html` nonce="${o.nonce}"`;
+  // the stylesheet and the script are ours, constants of this module and its callers
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${html(o.title)}</title>
+<title>${o.title}</title>
 <link rel="icon" href="data:,">
-<style${nonce}>${BASE_CSS}${o.css}</style>
+<style${nonce}>${raw(BASE_CSS)}${raw(o.css)}</style>
 </head>
-<body class="${html(o.bodyClass)}"${data}>
+<body class="${o.bodyClass}"${data}>
 ${o.body}
-${o.script === undefined ? '' : `<script${nonce}>${o.script}</script>`}
+${o.script === undefined ? '' : html`<script${nonce}>${raw(o.script)}</script>`}
 </body>
 </html>
-`;
+`.toString();
 }
 
 /** The badge class of a verdict: the target is failing (bad), unsure or our own agent (warn), or healthy (ok). */
@@ -123,8 +124,6 @@ export function contentSecurityPolicy(nonce: string, withScript: boolean): strin
 
 /** A short page with a message (e.g. a browser asked for the dashboard without the read token). Pure. */
 export function renderMessagePage(o: { title: string; paragraphs: readonly string[]; link?: { href: string; text: string } } & PageOptions): string {
-  const body = `<main><h1>${html(o.title)}</h1>${o.paragraphs.map((p) => `<p>${html(p)}</p>`).join('')}${
-    o.link ? `<p><a href="${html(o.link.href)}">${html(o.link.text)}</a></p>` : ''
-  }</main>`;
+  const body = html`<main><h1>${o.title}</h1>${o.paragraphs.map((p) => html`<p>${p}</p>`)}${o.link && html`<p><a href="${o.link.href}">${o.link.text}</a></p>`}</main>`;
   return page({ title: o.title, css: '', body, bodyClass: 'message', nonce: o.nonce });
 }

@@ -1,4 +1,4 @@
-import { html } from './escape.js';
+import { html, joinHtml, raw, type Html } from './escape.js';
 import { rateText } from './value-text.js';
 import type { Heatmap, HeatRow, Level, MinuteOfHour, ReportCell } from './types.js';
 
@@ -23,11 +23,11 @@ export const LEVEL_INK: Readonly<Record<Level, string>> = { [-1]: '#555555', 0: 
 export const LEVEL_LABEL: Readonly<Record<Level, string>> = { [-1]: 'no probes', 0: '0%', 1: '≤ 1%', 2: '≤ 5%', 3: '≤ 20%', 4: '≤ 50%', 5: '> 50%' };
 export const LEVELS: readonly Level[] = [-1, 0, 1, 2, 3, 4, 5];
 
-const FONT = 'font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="11"';
+const FONT = raw('font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="11"');
 
 /** Pattern definitions an SVG refers to as `url(#<prefix>-hatch)` and `url(#<prefix>-none)`. */
-function defs(prefix: string): string {
-  return `<defs>
+function defs(prefix: string): Html {
+  return html`<defs>
 <pattern id="${prefix}-hatch" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)"><rect width="2" height="5" fill="#ffffff" fill-opacity="0.55"/></pattern>
 <pattern id="${prefix}-none" patternUnits="userSpaceOnUse" width="6" height="6"><rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="0.8" fill="#9aa5b1"/></pattern>
 </defs>`;
@@ -57,7 +57,7 @@ function cellTitle(label: string, from: number, to: number, c: ReportCell): stri
  * carries `data-row` (the row key), `data-bucket` (its start, ms) and `data-level`; suspect rows are
  * marked with a ◆ and bold label. `prefix` keeps pattern ids unique within a page.
  */
-export function heatmapSvg(map: Heatmap, prefix = 'hm'): string {
+export function heatmapSvg(map: Heatmap, prefix = 'hm'): Html {
   const n = map.buckets.length;
   const cellW = Math.max(4, Math.min(24, Math.floor(720 / Math.max(1, n))));
   const cellH = 16;
@@ -68,13 +68,13 @@ export function heatmapSvg(map: Heatmap, prefix = 'hm'): string {
   const headerH = 18;
   const sectionH = 16;
   const width = labelW + n * cellW + 10 + totalW;
-  const parts: string[] = [];
+  const parts: Html[] = [];
   let y = headerH;
   const regions = map.rows.filter((r) => r.kind === 'region');
   const nodes = map.rows.filter((r) => r.kind === 'node');
   const section = (title: string, rows: readonly HeatRow[]) => {
     if (rows.length === 0) return;
-    parts.push(`<text x="0" y="${y + 11}" font-weight="bold">${html(title)}</text>`);
+    parts.push(html`<text x="0" y="${y + 11}" font-weight="bold">${title}</text>`);
     y += sectionH;
     for (const row of rows) parts.push(heatRow(row, map, prefix, y, { labelW, cellW, cellH, gap })), (y += cellH + gap);
     y += 6;
@@ -84,45 +84,45 @@ export function heatmapSvg(map: Heatmap, prefix = 'hm'): string {
   // time axis: about eight labels, the date shown when it changes
   const every = Math.max(1, Math.ceil(n / 8));
   let lastDay = '';
-  const ticks: string[] = [];
+  const ticks: Html[] = [];
   for (let i = 0; i < n; i += every) {
     const ms = map.buckets[i]!;
     const day = new Date(ms).toISOString().slice(0, 10);
     const x = labelW + i * cellW;
-    ticks.push(`<line x1="${x}" y1="${headerH - 4}" x2="${x}" y2="${y - 6}" stroke="#b8c2cc" stroke-width="0.5"/>`);
-    ticks.push(`<text x="${x + 2}" y="${headerH - 6}">${html(timeLabel(ms, map.bucketMs, day !== lastDay))}</text>`);
+    ticks.push(html`<line x1="${x}" y1="${headerH - 4}" x2="${x}" y2="${y - 6}" stroke="#b8c2cc" stroke-width="0.5"/>`);
+    ticks.push(html`<text x="${x + 2}" y="${headerH - 6}">${timeLabel(ms, map.bucketMs, day !== lastDay)}</text>`);
     lastDay = day;
   }
-  parts.push(`<text x="${labelW + n * cellW + 10}" y="${headerH - 6}">failed (all probes)</text>`);
+  parts.push(html`<text x="${labelW + n * cellW + 10}" y="${headerH - 6}">failed (all probes)</text>`);
   const height = y;
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="failure rate per ${html(map.bucket)} bucket, by region and by serving node" ${FONT}>
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="failure rate per ${map.bucket} bucket, by region and by serving node" ${FONT}>
 ${defs(prefix)}
-${ticks.join('\n')}
-${parts.join('\n')}
+${joinHtml(ticks, '\n')}
+${joinHtml(parts, '\n')}
 </svg>`;
 }
 
-function heatRow(row: HeatRow, map: Heatmap, prefix: string, y: number, g: { labelW: number; cellW: number; cellH: number; gap: number }): string {
-  const out: string[] = [];
+function heatRow(row: HeatRow, map: Heatmap, prefix: string, y: number, g: { labelW: number; cellW: number; cellH: number; gap: number }): Html {
+  const out: Html[] = [];
   const label = `${row.suspect ? '◆ ' : ''}${row.label}`;
-  out.push(`<g class="heat-row${row.suspect ? ' suspect' : ''}" data-row="${html(row.key)}">`);
-  out.push(`<text x="0" y="${y + 12}"${row.suspect ? ' font-weight="bold"' : ''}>${html(label)}</text>`);
+  out.push(html`<g class="heat-row${row.suspect ? ' suspect' : ''}" data-row="${row.key}">`);
+  out.push(html`<text x="0" y="${y + 12}"${row.suspect ? raw(' font-weight="bold"') : ''}>${label}</text>`);
   row.cells.forEach((c, i) => {
     const from = map.buckets[i]!;
     const x = g.labelW + i * g.cellW;
     const title = cellTitle(row.label, from, from + map.bucketMs, c);
     out.push(
-      `<rect x="${x}" y="${y}" width="${g.cellW - g.gap}" height="${g.cellH}" fill="${fill(prefix, c.level)}" data-bucket="${from}" data-level="${c.level}" data-failures="${c.failures}" data-probes="${c.probes}"><title>${html(title)}</title></rect>`,
+      html`<rect x="${x}" y="${y}" width="${g.cellW - g.gap}" height="${g.cellH}" fill="${fill(prefix, c.level)}" data-bucket="${from}" data-level="${c.level}" data-failures="${c.failures}" data-probes="${c.probes}"><title>${title}</title></rect>`,
     );
-    if (c.level >= 4) out.push(`<rect x="${x}" y="${y}" width="${g.cellW - g.gap}" height="${g.cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>`);
+    if (c.level >= 4) out.push(html`<rect x="${x}" y="${y}" width="${g.cellW - g.gap}" height="${g.cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>`);
   });
-  out.push(`<text x="${g.labelW + row.cells.length * g.cellW + 10}" y="${y + 12}">${html(rateText(row.total))}</text>`);
-  out.push('</g>');
-  return out.join('');
+  out.push(html`<text x="${g.labelW + row.cells.length * g.cellW + 10}" y="${y + 12}">${rateText(row.total)}</text>`);
+  out.push(raw('</g>'));
+  return html`${out}`;
 }
 
 /** Failures per minute of the hour: 60 cells, ":00" to ":59". */
-export function minuteOfHourSvg(m: MinuteOfHour, prefix = 'moh'): string {
+export function minuteOfHourSvg(m: MinuteOfHour, prefix = 'moh'): Html {
   const cellW = 11;
   const cellH = 18;
   const labelW = 0;
@@ -130,28 +130,28 @@ export function minuteOfHourSvg(m: MinuteOfHour, prefix = 'moh'): string {
   const rects = m.minutes.map((c, minute) => {
     const x = labelW + minute * cellW;
     const title = `:${String(minute).padStart(2, '0')} · ${c.probes === 0 ? 'no probes' : `${rateText(c)} failed`}`;
-    return `<rect x="${x}" y="14" width="${cellW - 1}" height="${cellH}" fill="${fill(prefix, c.level)}" data-minute="${minute}" data-level="${c.level}"><title>${html(title)}</title></rect>${
-      c.level >= 4 ? `<rect x="${x}" y="14" width="${cellW - 1}" height="${cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>` : ''
+    return html`<rect x="${x}" y="14" width="${cellW - 1}" height="${cellH}" fill="${fill(prefix, c.level)}" data-minute="${minute}" data-level="${c.level}"><title>${title}</title></rect>${
+      c.level >= 4 && html`<rect x="${x}" y="14" width="${cellW - 1}" height="${cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>`
     }`;
   });
-  const ticks = [0, 10, 20, 30, 40, 50].map((minute) => `<text x="${labelW + minute * cellW}" y="11">:${String(minute).padStart(2, '0')}</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="minute-of-hour" width="${width}" height="${14 + cellH + 2}" viewBox="0 0 ${width} ${14 + cellH + 2}" role="img" aria-label="failure rate by minute of the hour" ${FONT}>
+  const ticks = [0, 10, 20, 30, 40, 50].map((minute) => html`<text x="${labelW + minute * cellW}" y="11">:${String(minute).padStart(2, '0')}</text>`);
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="minute-of-hour" width="${width}" height="${14 + cellH + 2}" viewBox="0 0 ${width} ${14 + cellH + 2}" role="img" aria-label="failure rate by minute of the hour" ${FONT}>
 ${defs(prefix)}
-${ticks.join('')}
-${rects.join('')}
+${ticks}
+${rects}
 </svg>`;
 }
 
 /** The legend of the levels, as an SVG swatch row. */
-export function legendSvg(prefix = 'lg'): string {
+export function legendSvg(prefix = 'lg'): Html {
   const items = LEVELS.map((level, i) => {
     const x = i * 86;
-    return `<rect x="${x}" y="2" width="14" height="14" fill="${fill(prefix, level)}" stroke="#8795a1" stroke-width="0.5"/>${
-      level >= 4 ? `<rect x="${x}" y="2" width="14" height="14" fill="url(#${prefix}-hatch)"/>` : ''
-    }<text x="${x + 18}" y="13">${html(LEVEL_LABEL[level])}</text>`;
+    return html`<rect x="${x}" y="2" width="14" height="14" fill="${fill(prefix, level)}" stroke="#8795a1" stroke-width="0.5"/>${
+      level >= 4 && html`<rect x="${x}" y="2" width="14" height="14" fill="url(#${prefix}-hatch)"/>`
+    }<text x="${x + 18}" y="13">${LEVEL_LABEL[level]}</text>`;
   });
   const width = LEVELS.length * 86;
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="legend" width="${width}" height="18" viewBox="0 0 ${width} 18" role="img" aria-label="legend: failure rate levels" ${FONT}>${defs(prefix)}${items.join('')}</svg>`;
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="legend" width="${width}" height="18" viewBox="0 0 ${width} 18" role="img" aria-label="legend: failure rate levels" ${FONT}>${defs(prefix)}${items}</svg>`;
 }
 
 /** One run of equal minutes in a status strip. */
@@ -170,7 +170,7 @@ export interface StripRun {
 export function stripSvg(
   rows: readonly { readonly label: string; readonly cells: readonly ReportCell[]; readonly titles: readonly string[] }[],
   prefix: string,
-): string {
+): Html {
   const cellW = 8;
   const cellH = 12;
   const longest = Math.max(6, ...rows.map((r) => r.label.length));
@@ -178,10 +178,10 @@ export function stripSvg(
   const cols = Math.max(0, ...rows.map((r) => r.cells.length));
   const width = labelW + cols * cellW + 2;
   const height = rows.length * (cellH + 2);
-  const out: string[] = [];
+  const out: Html[] = [];
   rows.forEach((row, r) => {
     const y = r * (cellH + 2);
-    out.push(`<g class="strip-row" data-region="${html(row.label)}"><text x="0" y="${y + 10}">${html(row.label)}</text>`);
+    out.push(html`<g class="strip-row" data-region="${row.label}"><text x="0" y="${y + 10}">${row.label}</text>`);
     let start = 0;
     for (let i = 1; i <= row.cells.length; i++) {
       const level = row.cells[start]!.level;
@@ -189,11 +189,11 @@ export function stripSvg(
       const x = labelW + start * cellW;
       const w = (i - start) * cellW - 1;
       const title = i - start === 1 ? row.titles[start] ?? '' : `${row.titles[start] ?? ''} … ${row.titles[i - 1] ?? ''}`;
-      out.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${fill(prefix, level)}" data-level="${level}" data-from="${start}" data-to="${i}"><title>${html(title)}</title></rect>`);
-      if (level >= 4) out.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>`);
+      out.push(html`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${fill(prefix, level)}" data-level="${level}" data-from="${start}" data-to="${i}"><title>${title}</title></rect>`);
+      if (level >= 4) out.push(html`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="url(#${prefix}-hatch)" pointer-events="none"/>`);
       start = i;
     }
-    out.push('</g>');
+    out.push(raw('</g>'));
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="strip" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="failure rate per minute and region, last hour" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="10">${defs(prefix)}${out.join('')}</svg>`;
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="strip" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="failure rate per minute and region, last hour" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="10">${defs(prefix)}${out}</svg>`;
 }

@@ -39,3 +39,8 @@ export function confidence(x: number): string {
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** A count and its noun, in the number the count needs: "1 target", "0 targets", "1,234 probes". */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}

@@ -16,6 +16,15 @@ declare const document: { readonly body: { getAttribute(name: string): string | 
 declare function getComputedStyle(el: unknown): { readonly outlineStyle: string };
 
 const SCRIPTED = '<script>window.__pwned = 1; alert("detail")</script>';
+// Each way out of text at once: a script, an attribute break-out into a handler, an entity, quotes, the end of an SVG.
+const HOSTILE = `<script>window.__pwned=3</script>"><img src=x onerror="window.__pwned=4">&amp; 'single' "double" </svg>`;
+const HOSTILE_TARGET = `t-${HOSTILE}`;
+const HOSTILE_REGION = `r-${HOSTILE}`;
+const HOSTILE_NODE = `n-${HOSTILE}`;
+const HOSTILE_SERVER = `s-${HOSTILE}`;
+const HOSTILE_DETAIL = `body does not contain ${JSON.stringify(HOSTILE)}`;
+/** A CSS attribute selector's value: a JSON string is a valid CSS string for these characters. */
+const cssValue = (s: string): string => JSON.stringify(s);
 
 describe('browser: dashboard and report in Chromium', { skip: browserSkip }, () => {
   let h: ApiHarness | null = null;
@@ -39,6 +48,20 @@ describe('browser: dashboard and report in Chromium', { skip: browserSkip }, () 
         fault: (p) => (p.node === 'lb-3' ? { failure: 'HTTP_STATUS', status: 502, provenance: 'nginx', firstByteMs: 4, detail: SCRIPTED, headers: { server: '<img src=x onerror="window.__pwned=2">' } } : null),
       }),
     );
+    // a target id no config could hold (the dashboard lists what the store has), and a reportable one
+    // whose region, node, headers and body snippet are hostile
+    for (const target of [HOSTILE_TARGET, 'hostile']) {
+      h.store.insertResults(
+        craftResults({
+          target,
+          endMs: end,
+          minutes: 30,
+          regions: ['us-east', HOSTILE_REGION],
+          fault: (p) => (p.node === 'lb-2' ? { failure: 'BODY_MISMATCH', status: 200, provenance: 'nginx', firstByteMs: 4, detail: HOSTILE_DETAIL, headers: { server: HOSTILE_SERVER } } : null),
+        }).map((r) => (r.ip === '127.0.0.12' ? { ...r, identity: { 'x-served-by': HOSTILE_NODE } } : r)),
+      );
+    }
+    h.store.putTarget(parseTarget({ id: 'hostile', url: `https://shop.example/?q=${HOSTILE}` }));
     recordIncident(h.store, { target: 'shop', openedAtMs: end - 4 * HOUR_MS, verdict: 'lb-node', suspects: [{ dimension: 'ip', value: '127.0.0.12' }], summary: '502s from lb-node 127.0.0.12 (x-served-by=lb-2) seen from 3/3 regions; other nodes healthy — origin fine' });
     recordIncident(h.store, { target: 'api', openedAtMs: end - 2 * HOUR_MS, verdict: 'routing', suspects: [{ dimension: 'region', value: 'ap-south' }], summary: 'CONNECT_RESET failures from region ap-south on 3/3 nodes — the network path from ap-south' });
     h.store.upsertHeartbeat(heartbeat({ region: 'ap-south', agent: 'ap-south-1', receivedAtMs: now, controls: [{ url: 'https://www.example.org/', ok: true, failure: null, checkedAtMs: now, consecutiveFailures: 0, totalMs: 80 }] }));
@@ -102,6 +125,9 @@ describe('browser: dashboard and report in Chromium', { skip: browserSkip }, () 
     await page.screenshot({ caret: 'initial', path: screenshotPath('dashboard.png'), fullPage: true });
 
     // refresh: the page refetches itself and swaps its content; where the reader scrolled stays
+    const asOf = page.locator('main > p.meta time');
+    const firstAsOf = await asOf.textContent();
+    assert.match(firstAsOf ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     await page.evaluate(() => window.scrollTo(0, 500));
     // polled with evaluate: waitForFunction compiles its predicate with eval, which the page's CSP forbids
     for (let i = 0; Number(await page.evaluate(() => document.body.getAttribute('data-refreshes'))) < 2; i++) {
@@ -109,7 +135,10 @@ describe('browser: dashboard and report in Chromium', { skip: browserSkip }, () 
       await page.waitForTimeout(200);
     }
     assert.equal(await page.evaluate(() => Math.round(window.scrollY)), 500);
-    assert.match((await page.locator('#refresh-state').textContent()) ?? '', /^refreshed \d\d:\d\d:\d\dZ · every 1 s$/);
+    assert.equal(await page.locator('#refresh-state').textContent(), 'refreshes every 1 s');
+    // the one timestamp is the collector's, swapped in with the rest (two refreshes: at least 2 s later)
+    assert.match((await asOf.textContent()) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    assert.notEqual(await asOf.textContent(), firstAsOf);
     assert.ok(await page.locator('[data-target="shop"] svg.strip').isVisible(), 'the content is back after the swap');
     await page.screenshot({ caret: 'initial', path: screenshotPath('dashboard-scrolled.png') });
     await clean();
@@ -155,6 +184,34 @@ describe('browser: dashboard and report in Chromium', { skip: browserSkip }, () 
     assert.equal(await detail.textContent(), SCRIPTED, 'the error detail shows as text');
     assert.match((await page.locator('table.samples tr').nth(1).textContent()) ?? '', /<img src=x onerror="window\.__pwned=2">/);
     await page.screenshot({ caret: 'initial', path: screenshotPath('report-hostile.png'), fullPage: true });
+    await clean();
+  });
+
+  it('browser - hostile target name, URL, region, node, header and body snippet show as text on the dashboard and in a report', async () => {
+    await page.goto(`${origin}/?refresh=60`);
+    const card = page.locator(`div.target[data-target=${cssValue(HOSTILE_TARGET)}]`);
+    assert.equal(await card.count(), 1);
+    assert.equal(await card.locator('h3 a').textContent(), HOSTILE_TARGET);
+    const strip = card.locator(`svg.strip g.strip-row[data-region=${cssValue(HOSTILE_REGION)}]`);
+    assert.equal(await strip.count(), 1);
+    assert.equal(await strip.locator('text').textContent(), HOSTILE_REGION);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script').count(), 1, 'only the refresh script');
+    await clean();
+
+    await page.goto(`${origin}/api/v1/targets/hostile/report?since=1h&format=html`);
+    const url = parseTarget({ id: 'hostile', url: `https://shop.example/?q=${HOSTILE}` }).url;
+    assert.equal(await page.locator('header p.meta span.mono').textContent(), url);
+    assert.ok((await page.locator(`table.grid td.cell[data-col=${cssValue(HOSTILE_NODE)}]`).count()) >= 2, 'the node, back from its attribute');
+    assert.equal(await page.locator(`table.grid[data-dim="ip"] td.cell[data-row=${cssValue(HOSTILE_REGION)}]`).count(), 3, 'the region, back from its attribute');
+    const heatRow = page.locator(`svg.heatmap g.heat-row[data-row=${cssValue(`region:${HOSTILE_REGION}`)}] > text`).first();
+    assert.ok((await heatRow.textContent())?.endsWith(HOSTILE_REGION), 'the region in the heatmap');
+    const sample = page.locator('table.samples tbody tr').first();
+    assert.equal(await sample.locator('td.detail').textContent(), HOSTILE_DETAIL);
+    assert.equal(await sample.locator('td').nth(1).textContent(), HOSTILE_REGION);
+    assert.equal(await sample.locator('td').nth(10).textContent(), HOSTILE_SERVER);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script').count(), 0);
     await clean();
   });
 });

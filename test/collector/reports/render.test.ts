@@ -10,7 +10,7 @@ import {
   reportRange,
   type ReportData,
 } from '../../../collector/reports/index.js';
-import { html, md, mdLine } from '../../../collector/reports/escape.js';
+import { escapeHtml as html, md, mdLine } from '../../../collector/reports/escape.js';
 import type { Store } from '../../../collector/store/index.js';
 import { TempDir, tempStore } from '../../helpers/collector-store.js';
 import { craftResults, heartbeat, HOUR_MS, recordIncident, REGIONS, seedScenarios } from '../../helpers/report-fixtures.js';
