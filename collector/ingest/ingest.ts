@@ -429,7 +429,7 @@ class IngestLoop implements Ingest {
 
   private logReject(example: { readonly subject: string; readonly reason: string }, count: number): void {
     const now = Date.now();
-    const fields = { subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
+    const fields = { event: 'messages-rejected', subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
     if (now - this.lastRejectLogAt >= REJECT_LOG_INTERVAL_MS) {
       this.lastRejectLogAt = now;
       this.logger.warn(fields, 'messages rejected (kept in the rejects table)');

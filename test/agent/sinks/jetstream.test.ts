@@ -181,7 +181,7 @@ test('jetstream sink - close() spools what is in flight, and a new sink replays 
   const sink2 = await createJetStreamSink({ nc: nc2, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: second.logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 100);
-  assert.ok(second.lines.some((l) => l.msg.startsWith('spool holds results not yet published')));
+  assert.ok(second.lines.some((l) => l.event === 'spool-replay'));
   await until('the spool to drain', () => drained(sink2), () => sink2.stats());
 
   const inStream = await streamResults(await nc2.jetstreamManager());
@@ -253,7 +253,7 @@ test('jetstream sink - past spoolMaxBytes the oldest results are dropped and cou
   const { spoolDepth: kept, spoolDropped: dropped, spoolBytes } = sink.stats();
   assert.ok(dropped > 0 && kept > 0, `kept ${kept}, dropped ${dropped}`);
   assert.ok(spoolBytes <= 4096, `spool bytes ${spoolBytes}`);
-  const drops = lines.filter((l) => l.msg.includes('dropped the oldest segment'));
+  const drops = lines.filter((l) => l.event === 'spool-segment-dropped');
   assert.ok(drops.length >= 1 && drops[0]!.level === 40);
 
   await ensureResultsStream(jsm);
@@ -284,7 +284,7 @@ test('jetstream sink - a torn record at the end of the spool is skipped with a l
   const sink2 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 49);
-  const torn = lines.filter((l) => l.msg.includes('torn record'));
+  const torn = lines.filter((l) => l.event === 'spool-torn-record');
   assert.equal(torn.length, 1);
   assert.equal(torn[0]!.level, 40);
 
