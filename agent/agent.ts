@@ -42,7 +42,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     if (err instanceof SpoolLockedError) throw new ConfigError(`spoolDir (--spool-dir, CROSSPROBE_SPOOL_DIR): ${err.message}`, 'spoolDir');
     throw err;
   });
-  logger.info({ dir: config.spoolDir, ...spool.health() }, 'spool opened');
+  logger.info({ event: 'spool-opened', dir: config.spoolDir, ...spool.health() }, 'spool opened');
   const connecting = connectNats(config, logger);
   const sink = createDeferredSink(connecting, spool, sinkOptions);
 
@@ -75,7 +75,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
     config.region,
     (all) => {
       scheduler.sync(all.values());
-      logger.info({ targets: [...all.keys()] }, 'targets changed');
+      logger.info({ event: 'targets-changed', targets: [...all.keys()] }, 'targets changed');
     },
     logger,
   );
@@ -145,7 +145,7 @@ export async function runAgent(config: AgentConfig, logger: Logger, shutdown: Ab
   const s = sink.stats();
   if (nc) await nc.drain().catch(() => nc.close());
   const health = sink.spoolHealth();
-  logger.info({ published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
+  logger.info({ event: 'agent-stopped', published: s.published, spoolDepth: s.spoolDepth, spoolDropped: s.spoolDropped, memoryQueueDropped: health.memoryDropped }, 'agent stopped');
   return { connected: nc !== null };
 }
 
@@ -225,7 +225,7 @@ async function connectNats(config: AgentConfig, logger: Logger): Promise<NatsCon
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseMs: 250, maxMs: 2_000 })));
     }
   }
-  logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
+  logger.info({ event: 'nats-connected', server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
   const connected = nc;
   (async () => {
     for await (const s of connected.status()) {

@@ -80,7 +80,7 @@ export class Scheduler {
       // parseTarget bounds these; a target built some other way must not reach setTimeout with a delay
       // past its 24.8-day limit (Node then fires after 1 ms: a round every millisecond)
       if (!schedulable(t)) {
-        this.opts.logger.error({ target: t.id, intervalMs: t.intervalMs, timeoutMs: t.timeoutMs }, 'target interval or timeout out of bounds; not scheduled');
+        this.opts.logger.error({ event: 'target-out-of-bounds', target: t.id, intervalMs: t.intervalMs, timeoutMs: t.timeoutMs }, 'target interval or timeout out of bounds; not scheduled');
         continue;
       }
       wanted.set(t.id, t);
@@ -112,7 +112,7 @@ export class Scheduler {
     this.arm(e, Math.max(this.now(), roundAtMs));
     if (e.running) {
       this.counts.skippedBusy++;
-      this.opts.logger.warn({ target: e.target.id }, 'previous round still running; round skipped');
+      this.opts.logger.warn({ event: 'round-skipped-busy', target: e.target.id }, 'previous round still running; round skipped');
       return;
     }
     e.running = true;

@@ -49,7 +49,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     const store = (running.store = openStore(config.db, {
       maxRejects: config.ingest.maxRejects,
       onBadTarget: (target, err) =>
-        logger.error({ target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
+        logger.error({ event: 'stored-target-invalid', target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
     }));
     logger.info({ db: config.db, schema: store.schema }, 'database open');
 
@@ -69,7 +69,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       throw new Error(`cannot connect to NATS at ${config.nats.join(', ')}: ${(err as Error).message}`, { cause: err });
     }
     watchNats(nc, logger);
-    logger.info({ server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
+    logger.info({ event: 'nats-connected', server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
     const kv = await ensureTargetsBucket(nc, { replicas: config.streamReplicas });
     await republishMissingTargets(store, kv, logger);
 
@@ -130,7 +130,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     const writes = config.apiToken !== null ? 'token' : config.insecureOpenApi ? 'open' : 'refused';
     if (writes === 'open') logger.warn('--insecure-open-api: no API token, and anyone who reaches the API can add, change and delete targets');
     if (writes === 'refused') logger.warn('no API token configured: the API refuses every write (set CROSSPROBE_API_TOKEN or --api-token; --insecure-open-api for a local demo)');
-    logger.info({ url, auth: { writes, reads: config.readToken !== null ? 'token' : 'open' } }, 'collector started');
+    logger.info({ event: 'collector-started', url, auth: { writes, reads: config.readToken !== null ? 'token' : 'open' } }, 'collector started');
     hooks.ready?.({ url });
   } catch (err) {
     await teardown();
@@ -167,7 +167,7 @@ class Retention {
       .then(
         (report) => {
           const deleted = report.results + report.rollups + report.rejects;
-          this.logger[deleted > 0 ? 'info' : 'debug'](report, 'retention applied');
+          this.logger[deleted > 0 ? 'info' : 'debug']({ event: 'retention-applied', ...report }, 'retention applied');
         },
         (err: unknown) => this.logger.error({ err }, 'retention failed; retrying next interval'),
       )
@@ -192,7 +192,7 @@ async function republishMissingTargets(store: Store, kv: KV, logger: Logger): Pr
     const entry = await kv.get(target.id);
     if (entry !== null && entry.operation === 'PUT') continue;
     await kv.put(target.id, targetToWire(target));
-    logger.warn({ target: target.id }, 'target missing from the KV bucket; written back from the database');
+    logger.warn({ event: 'target-republished', target: target.id }, 'target missing from the KV bucket; written back from the database');
   }
 }
 

@@ -5,7 +5,8 @@
 fail() { echo "crossprobe setup: $*" >&2; exit 1; }
 
 node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.stdout.write(String(a>20||(a===20&&b>=18)))' 2>/dev/null || echo false)
-[ "$node_ok" = true ] || fail "Node.js >= 20.18 is required (found: $(node --version 2>/dev/null || echo none))."
+[ "$node_ok" = true ] || fail "Node.js 22 or 24 is required (found: $(node --version 2>/dev/null || echo none))."
+case "$(node --version)" in v20.*) echo "crossprobe setup: Node $(node --version) is past its end of life; crossprobe supports Node 22 and 24 (20.18+ still runs it)" >&2 ;; esac
 
 # better-sqlite3 compiles from source where no prebuilt binary can be fetched; it needs Node's headers.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi

@@ -80,7 +80,7 @@ export async function createJetStreamSink(opts: JetStreamSinkOptions): Promise<R
   const spool = opts.spool ?? (await openSpool(opts, logger));
   const sink = new JetStreamSink(opts.nc.jetstream(), opts.subject, spool, logger, publishTimeoutMs, maxInFlight);
   if (spool.depth > 0) {
-    logger.info({ spoolDepth: spool.depth, spoolBytes: spool.bytes }, 'spool holds results not yet published; replaying them first');
+    logger.info({ event: 'spool-replay', spoolDepth: spool.depth, spoolBytes: spool.bytes }, 'spool holds results not yet published; replaying them first');
     sink.startSpooling();
   }
   return sink;

@@ -288,7 +288,7 @@ export class Spool {
       this.scheduleCursorWrite();
       this.dropLog.warn(
         'drop',
-        { segment: oldest.seq, records: lost, droppedTotal: this.droppedRecords, maxBytes: this.maxBytes },
+        { event: 'spool-segment-dropped', segment: oldest.seq, records: lost, droppedTotal: this.droppedRecords, maxBytes: this.maxBytes },
         'spool past its bound: dropped the oldest segment',
       );
     }
@@ -425,7 +425,7 @@ async function recover(dir: string, logger: Logger): Promise<{ segments: Segment
       if (buf.length < HEADER_BYTES && head.equals(SPOOL_MAGIC.subarray(0, buf.length))) {
         await removeQuietly(path, logger); // created, but the crash came before its header was complete
       } else {
-        logger.error({ file: path, bytes: buf.length }, 'not a spool segment (bad header); left alone');
+        logger.error({ event: 'spool-bad-header', file: path, bytes: buf.length }, 'not a spool segment (bad header); left alone');
       }
       continue;
     }
@@ -459,7 +459,7 @@ async function recover(dir: string, logger: Logger): Promise<{ segments: Segment
     seg.size = pos;
     if (problem) {
       // Without a resync marker nothing after a bad record can be trusted: the rest of the segment goes.
-      logger.warn({ file: path, offset: pos, skippedBytes: buf.length - pos, problem }, 'spool: skipped a torn record at the end of a segment');
+      logger.warn({ event: 'spool-torn-record', file: path, offset: pos, skippedBytes: buf.length - pos, problem }, 'spool: skipped a torn record at the end of a segment');
       // a read-only disk: readers never look past `size`, and the next run truncates
       await truncate(path, pos).catch((err: unknown) => logger.warn({ err, file: path }, 'cannot truncate a torn spool segment; left for the next start'));
     }

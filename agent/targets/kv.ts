@@ -50,7 +50,7 @@ function apply(e: KvEntry, events: KvTargetEvents, logger: Logger): void {
     if (t.id !== e.key) throw new Error(`key "${e.key}" holds target id "${t.id}"; they must match`);
     events.put(t);
   } catch (err) {
-    logger.error({ bucket: TARGETS_BUCKET, key: e.key, revision: e.revision, err }, 'malformed target in KV bucket; skipped (the previous version, if any, stays in effect)');
+    logger.error({ event: 'target-malformed', bucket: TARGETS_BUCKET, key: e.key, revision: e.revision, err }, 'malformed target in KV bucket; skipped (the previous version, if any, stays in effect)');
   }
 }
 

@@ -173,7 +173,7 @@ class WebhookQueue {
         return;
       }
       const last = !outcome.retry || attempt >= this.opts.maxAttempts;
-      this.logger.warn({ webhook: this.where, attempt, maxAttempts: this.opts.maxAttempts, reason: outcome.reason, giveUp: last }, 'alert delivery failed');
+      this.logger.warn({ event: 'alert-delivery-failed', webhook: this.where, attempt, maxAttempts: this.opts.maxAttempts, reason: outcome.reason, giveUp: last }, 'alert delivery failed');
       if (last) {
         this.counters.failed++;
         return;

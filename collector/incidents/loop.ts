@@ -110,7 +110,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
       for (const i of o.store.listIncidents({ state: 'open', limit: MAX_OPEN_INCIDENTS })) ids.add(i.target);
       targets = [...ids].sort();
     } catch (err) {
-      logger.error({ err }, 'incident tick: cannot list targets');
+      logger.error({ event: 'incident-targets-unlisted', err }, 'incident tick: cannot list targets');
     }
     if (targets !== null) for (const id of pending.keys()) if (!targets.includes(id)) pending.delete(id);
     for (const target of targets ?? []) {
@@ -134,16 +134,16 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         pending.set(target, step.state.pending);
         evaluated++;
         for (const e of step.events) {
-          logger.info({ target, incident: e.incident.id, type: e.type, verdict: e.incident.verdict, suspects: e.incident.suspects }, `incident ${e.type}`);
+          logger.info({ event: `incident-${e.type}`, target, incident: e.incident.id, type: e.type, verdict: e.incident.verdict, suspects: e.incident.suspects }, `incident ${e.type}`);
         }
         all.push(...step.events);
       } catch (err) {
         failed++;
-        logger.error({ err, target }, 'incident tick: target skipped');
+        logger.error({ event: 'incident-target-skipped', err, target }, 'incident tick: target skipped');
       }
     }
     if (deferredOpens > 0) {
-      logger.warn({ deferred: deferredOpens, maxPerTick: opensPerTick }, 'incidents of targets known only from results left to the next tick (more opened at once than allowed)');
+      logger.warn({ event: 'incident-opens-deferred', deferred: deferredOpens, maxPerTick: opensPerTick }, 'incidents of targets known only from results left to the next tick (more opened at once than allowed)');
     }
     const agentEvents = agentTick(nowMs);
     try {
@@ -163,7 +163,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
       if (step.save.length + step.resolved.length > 0) o.store.recordAgentAlerts(step.save, step.resolved);
       for (const e of step.events) {
         const { region, agent, problem } = e.alert;
-        logger.info({ region: region || undefined, agent: agent || undefined, problem, type: e.type }, `agent alert ${e.type}`);
+        logger.info({ event: `agent-alert-${e.type}`, region: region || undefined, agent: agent || undefined, problem, type: e.type }, `agent alert ${e.type}`);
       }
       return [...step.events];
     } catch (err) {

@@ -431,7 +431,7 @@ class IngestLoop implements Ingest {
   }
 
   private logReject(example: { readonly subject: string; readonly reason: string }, count: number): void {
-    const fields = { subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
+    const fields = { event: 'messages-rejected', subject: example.subject, reason: example.reason, count, rejectedTotal: this.counters.rejected };
     this.rejectLog.warn('rejected', fields, 'messages rejected (kept in the rejects table)');
   }
 

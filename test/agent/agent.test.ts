@@ -88,14 +88,14 @@ test('agent - KV targets: add, change and delete take effect without restart; ma
   await kv.put('broken', new TextEncoder().encode('{"this is": "not protobuf"}'));
   await kv.put('kv-a', targetToWire(parseTarget({ id: 'kv-a', url: web.url('/two'), interval: '300ms' })));
   await waitFor('a result for kv-a /two', async () => (await resultsOf('kv-a')).some((r) => r.url.endsWith('/two')));
-  const bad = a.logs.find((l) => l.msg === 'malformed target in KV bucket; skipped (the previous version, if any, stays in effect)');
+  const bad = a.logs.find((l) => l.event === 'target-malformed');
   assert.ok(bad, 'the malformed value was logged');
   assert.equal(bad.key, 'broken');
   assert.equal(bad.level, 50);
 
   await kv.put('other-region', targetToWire(parseTarget({ id: 'other-region', url: web.url('/elsewhere'), interval: '300ms', regions: ['us-east'] })));
   await kv.delete('kv-a');
-  await waitFor('targets to become empty', () => a.logs.some((l) => l.msg === 'targets changed' && Array.isArray(l.targets) && l.targets.length === 0));
+  await waitFor('targets to become empty', () => a.logs.some((l) => l.event === 'targets-changed' && Array.isArray(l.targets) && l.targets.length === 0));
   await sleep(400); // a round already running when the delete arrived may still finish
   const before = web.requests.filter((r) => r.url === '/two').length;
   await sleep(1_200); // four intervals: a live target would have been probed again

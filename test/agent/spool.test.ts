@@ -83,7 +83,7 @@ async function idsOf(prefix: string): Promise<string[]> {
 }
 
 function spoolOpened(a: AgentProcess): Record<string, unknown> | undefined {
-  return a.logs.find((l) => l.msg === 'spool opened');
+  return a.logs.find((l) => l.event === 'spool-opened');
 }
 
 test('agent spool - a second agent on the same --spool-dir refuses to start, naming the holder\'s pid and --spool-dir; the first runs on', async () => {
@@ -175,7 +175,7 @@ test('agent spool - a disk that fills up while NATS is down: the agent keeps run
   await hb.until('the spool back on disk', (h) => !h.spoolDegraded);
   assert.equal(await a.stop(), 0, a.stderr);
   assert.doesNotMatch(a.stderr, /Unhandled|ERR_UNHANDLED_REJECTION/);
-  const stopped = a.logs.find((l) => l.msg === 'agent stopped')!;
+  const stopped = a.logs.find((l) => l.event === 'agent-stopped')!;
   const dropped = stopped.memoryQueueDropped as number;
   assert.ok(dropped >= degraded.memoryQueueDropped);
   const ids = await idsOf('full');

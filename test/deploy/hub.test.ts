@@ -98,7 +98,7 @@ describe('deploy - a TLS hub with one NATS user per agent', () => {
     const agents = (await (await fetch(`${api}/api/v1/agents`)).json()) as { agents: { region: string; agent: string; stale: boolean }[] };
     assert.ok(agents.agents.some((x) => x.region === 'eu-west' && x.agent === 'a' && !x.stale), 'its heartbeats arrive');
     assert.equal(await a.stop(), 0, a.stderr);
-    const connected = a.logs.find((l) => l.msg === 'connected to NATS');
+    const connected = a.logs.find((l) => l.event === 'nats-connected');
     assert.deepEqual({ tls: connected?.tls, user: connected?.user }, { tls: 'required', user: `nkey ${readPublicKey(agentAKey)}` });
     assert.ok(n >= 5);
     // every probe it made is stored, and nothing it did needed a permission it lacks

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../../lab/index.js';
 import { startE2eFleet, type E2eAgentSpec, type E2eFleet } from '../helpers/e2e-fleet.js';
 import { WebhookServer } from '../collector/alerts/webhook-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 // The lab's faults, end to end: nats-server, `crossprobe collector`, `crossprobe agent`s in three
 // regions (each on its own source address) and the lab (DNS, three https load-balancer nodes, an
@@ -115,16 +116,6 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
     return (await fleet!.get<{ incidents: IncidentJson[] }>(`/api/v1/incidents?target=${target}`)).incidents;
   }
 
-  async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, detail: () => Promise<string> | string): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v !== null) return v;
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}\n${await detail()}`);
-      await sleep(250);
-    }
-  }
-
   /**
    * Clears the lab, adds the scenario's target, injects its faults and polls the diagnosis once per
    * round until the expected verdict names the expected suspect. Returns that finding.
@@ -158,14 +149,14 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
     const opened = await waitFor(`an open ${verdict} incident for ${target}`, async () => {
       const open = (await incidentsOf(target)).filter((i) => i.state === 'open');
       return open.find((i) => i.verdict === verdict) ?? null;
-    }, 20_000, async () => JSON.stringify(await incidentsOf(target)));
+    }, { timeoutMs: 20_000, intervalMs: 250, detail: async () => JSON.stringify(await incidentsOf(target)) });
     if (suspect !== null) assert.ok(opened.suspects.some((x) => x.dimension === suspect.dimension && x.value === suspect.value), `incident suspects: ${JSON.stringify(opened.suspects)}`);
     await fleet!.lab.clearAll();
     // the long window (30 s) must forget the failures, then the target stays healthy for 5 s
     const resolved = await waitFor(`incident ${opened.id} of ${target} resolves`, async () => {
       const all = await incidentsOf(target);
       return all.find((i) => i.id === opened.id && i.state === 'resolved') ?? null;
-    }, 60_000, async () => JSON.stringify(await incidentsOf(target)));
+    }, { timeoutMs: 60_000, intervalMs: 250, detail: async () => JSON.stringify(await incidentsOf(target)) });
     const history = async (): Promise<string> =>
       JSON.stringify((await fleet!.get<{ history: unknown[] }>(`/api/v1/incidents/${opened.id}`)).history);
     assert.equal(resolved.verdict, verdict, `the incident resolves as it opened; its history: ${await history()}`);
@@ -349,12 +340,12 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
       await waitFor('the agent reports its controls failing', async () => {
         const { agents } = await fleet!.get<{ agents: { agent: string; region: string; controlsFailing: boolean }[] }>('/api/v1/agents');
         return agents.find((a) => a.agent === SECOND_EU.id && a.controlsFailing) ?? null;
-      }, 20_000, async () => JSON.stringify(await fleet!.get('/api/v1/agents')));
+      }, { timeoutMs: 20_000, intervalMs: 250, detail: async () => JSON.stringify(await fleet!.get('/api/v1/agents')) });
       const { agents } = await fleet!.get<{ agents: { agent: string; controlsFailing: boolean }[] }>('/api/v1/agents');
       assert.ok(agents.some((a) => a.agent === 'eu-west-1' && !a.controlsFailing), 'its region peer is fine');
       // an agent finding is about our own agent, not the target: six more rounds (several incident
       // evaluations, two confirm one) open no incident
-      await waitFor('six more rounds', async () => ((await roundsStored(s.id)) >= rounds + 6 ? true : null), 30_000, () => fleet!.tails());
+      await waitFor('six more rounds', async () => ((await roundsStored(s.id)) >= rounds + 6 ? true : null), { timeoutMs: 30_000, intervalMs: 250, detail: () => fleet!.tails() });
       assert.deepEqual(await incidentsOf(s.id), [], 'no incident for the target');
 
       // what the operator is told instead: about the agent, by the webhook; stopped, it is silent
@@ -362,10 +353,10 @@ describe('e2e scenarios: lab faults → agents in 3 regions → NATS → collect
       const agentAlerts = (): AgentAlertJson[] =>
         hooks!.received.map((r) => r.body as AgentAlertJson).filter((b) => b.agentAlert?.agent === SECOND_EU.id && b.agentAlert.region === SECOND_EU.region);
       const alerted = (type: string, problem: string) => async () => agentAlerts().find((a) => a.type === type && a.agentAlert!.problem === problem) ?? null;
-      const cut = await waitFor('an alert that the agent lost its network', alerted('opened', 'controls'), 20_000, () => JSON.stringify(agentAlerts()));
+      const cut = await waitFor('an alert that the agent lost its network', alerted('opened', 'controls'), { timeoutMs: 20_000, intervalMs: 250, detail: () => JSON.stringify(agentAlerts()) });
       assert.match(cut.summary, /^\[OPENED\] every control target of agent eu-west\/eu-west-2 fails \(http:\/\/127\.0\.0\.\d+:\d+\/health [A-Z_]+; at least 2 checks in a row\)/);
       await second.stop();
-      const gone = await waitFor('an alert that the stopped agent is silent', alerted('changed', 'silent'), 20_000, () => JSON.stringify(agentAlerts()));
+      const gone = await waitFor('an alert that the stopped agent is silent', alerted('changed', 'silent'), { timeoutMs: 20_000, intervalMs: 250, detail: () => JSON.stringify(agentAlerts()) });
       assert.match(gone.summary, /^\[CHANGED\] agent eu-west\/eu-west-2 silent for \d+ s .*; eu-west is still probed by 1 other agent — /);
       assert.deepEqual(agentAlerts().map((a) => `${a.type} ${a.agentAlert!.problem}`), ['opened controls', 'changed silent'], 'one alert per change');
       const others = hooks!.received.map((r) => r.body as AgentAlertJson).filter((b) => b.agentAlert !== undefined && b.agentAlert.agent !== SECOND_EU.id);

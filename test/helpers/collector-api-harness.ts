@@ -53,7 +53,7 @@ export class ApiHarness {
       nc = await connectForever(nats);
       const { logger, lines } = memoryLogger('info');
       store = tempStore(dir, undefined, {
-        onBadTarget: (target, err) => logger.error({ target, err }, 'stored target does not validate; skipped'),
+        onBadTarget: (target, err) => logger.error({ event: 'stored-target-invalid', target, err }, 'stored target does not validate; skipped'),
       });
       ingest = opts.ingest ? await startIngest({ nc, store, logger, maxWaitMs: 20 }) : null;
       const kv = await ensureTargetsBucket(nc);

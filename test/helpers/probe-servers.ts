@@ -2,7 +2,6 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, type Incomi
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { TLSSocket, createServer as createTlsServer } from 'node:tls';
-import { execFileSync } from 'node:child_process';
 import { failureFromWire, parseTarget, type FailureCode, type ProbeResult, type Target } from '../../proto/index.js';
 import { DEFAULT_BODY_CAP_BYTES, type DnsResolver, type ProbeContext } from '../../agent/probes/index.js';
 
@@ -182,23 +181,6 @@ export async function startOnHosts<T extends { readonly port: number; close(): P
 }
 
 export { freePort } from './net.js';
-
-/**
- * Makes `ip:port` drop every incoming TCP segment (so a SYN is never answered: a connect timeout) with
- * iptables, and returns the function that removes the rule. Returns a reason string when iptables cannot
- * be used here (not root, no netfilter).
- */
-export function dropTcp(ip: string, port: number): (() => void) | string {
-  const rule = ['INPUT', '-d', ip, '-p', 'tcp', '--dport', String(port), '-j', 'DROP'];
-  try {
-    execFileSync('iptables', ['-w', '5', '-A', ...rule], { stdio: 'pipe' });
-  } catch (err) {
-    return `iptables unavailable: ${(err as Error).message.split('\n')[0]}`;
-  }
-  return () => {
-    execFileSync('iptables', ['-w', '5', '-D', ...rule], { stdio: 'pipe' });
-  };
-}
 
 /** A target as a user would write it (validated by the real parser), with test-friendly defaults. */
 export function testTarget(spec: Record<string, unknown> & { url: string }): Target {

@@ -34,13 +34,5 @@ export function duplicates(ids: readonly string[]): string[] {
   return [...dup];
 }
 
-/** Polls `fn` every 100 ms until it returns a truthy value, or throws after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The tests' polling helper lives in wait.ts; re-exported here, where most tests import it from. */
+export { waitFor } from './wait.js';

@@ -7,7 +7,7 @@ import { DnsResolver, probeTarget, type ProbeContext } from '../../../agent/prob
 import { startDnsServer, type DnsServer } from '../../../lab/dns.js';
 import { issueCert, makeCa, type TestCa } from '../../../lab/certs.js';
 import {
-  dropTcp, failureOf, freePort, startHttpServer, startTcpServer, testContext, testTarget,
+  failureOf, freePort, startHttpServer, startTcpServer, testContext, testTarget,
   type TestHttpServer, type TestTcpServer,
 } from '../../helpers/probe-servers.js';
 
@@ -81,23 +81,6 @@ describe('probe failures', () => {
     assert.equal(typeof r.phases?.dns, 'number');
     assert.equal(r.phases?.connect, undefined);
     assert.equal(r.status, undefined);
-  });
-
-  test('probe - a SYN that is never answered is CONNECT_TIMEOUT', async (t) => {
-    const ip = '127.0.0.250';
-    const port = await freePort(ip);
-    const undo = dropTcp(ip, port);
-    if (typeof undo === 'string') {
-      t.skip(undo);
-      return;
-    }
-    try {
-      const r = await probeFails(`http://${ip}:${port}/`, testContext(resolver), 'CONNECT_TIMEOUT');
-      assert.equal(r.phases?.dns, 0);
-      assert.equal(r.phases?.connect, undefined);
-    } finally {
-      undo();
-    }
   });
 
   test('probe - an expired certificate is TLS_CERT_EXPIRED, and its expiry is still recorded', async () => {

@@ -9,6 +9,7 @@ import { createJetStreamSink, type ResultSink } from '../../../agent/sinks/index
 import { decodeResult, ensureResultsStream, resultId, resultsSubject, RESULTS_STREAM, type ProbeResult } from '../../../proto/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
 import { memoryLogger } from '../../helpers/logger.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const SUBJECT = resultsSubject('eu-central', 'fra-1');
 
@@ -44,13 +45,8 @@ function reconnecting(server: NatsServer): Promise<NatsConnection> {
 }
 
 /** Polls `cond` until true; the bound only keeps a broken sink from hanging the suite. */
-async function waitFor(what: string, cond: () => boolean, describe: () => unknown, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) assert.fail(`gave up waiting for ${what}: ${JSON.stringify(describe())}`);
-    await sleep(25);
-  }
-}
+const until = (what: string, cond: () => boolean, describe: () => unknown): Promise<boolean> =>
+  waitFor(what, cond, { timeoutMs: 60_000, intervalMs: 25, detail: describe });
 
 function drained(sink: ResultSink): boolean {
   const s = sink.stats();
@@ -98,7 +94,7 @@ test('jetstream sink - publishes every result exactly once, in submission order,
   const submitted = Array.from({ length: 2000 }, (_, i) => makeResult(i));
   for (const r of submitted) sink.submit(r);
   assert.ok(sink.stats().pending > 64, 'submit returns before publishes are acked');
-  await waitFor('2000 acks', () => sink.stats().published === 2000, () => sink.stats());
+  await until('2000 acks', () => sink.stats().published === 2000, () => sink.stats());
 
   assert.deepEqual(sink.stats(), { published: 2000, spoolDepth: 0, spoolBytes: 0, spoolDropped: 0, pending: 0 });
   assert.deepEqual(readdirSync(spoolDir).filter((f) => f.endsWith('.seg')), []);
@@ -137,7 +133,7 @@ test('jetstream sink - results submitted while the server restarts arrive exactl
   await server.start();
   await sleep(1500);
   clearInterval(timer);
-  await waitFor('the spool to drain', () => drained(sink), () => sink.stats());
+  await until('the spool to drain', () => drained(sink), () => sink.stats());
 
   assert.ok(firstSpooled >= 0 && maxDepth > 50, `results went through the spool (first ${firstSpooled}, max depth ${maxDepth})`);
   const inStream = await streamResults(jsm);
@@ -167,7 +163,7 @@ test('jetstream sink - close() spools what is in flight, and a new sink replays 
   t.after(() => sink1.close(0));
   const submitted = Array.from({ length: 105 }, (_, i) => makeResult(i));
   for (const r of submitted.slice(0, 5)) sink1.submit(r);
-  await waitFor('5 acks', () => sink1.stats().published === 5, () => sink1.stats());
+  await until('5 acks', () => sink1.stats().published === 5, () => sink1.stats());
 
   await server.stop();
   for (const r of submitted.slice(5)) sink1.submit(r);
@@ -185,8 +181,8 @@ test('jetstream sink - close() spools what is in flight, and a new sink replays 
   const sink2 = await createJetStreamSink({ nc: nc2, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger: second.logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 100);
-  assert.ok(second.lines.some((l) => l.msg.startsWith('spool holds results not yet published')));
-  await waitFor('the spool to drain', () => drained(sink2), () => sink2.stats());
+  assert.ok(second.lines.some((l) => l.event === 'spool-replay'));
+  await until('the spool to drain', () => drained(sink2), () => sink2.stats());
 
   const inStream = await streamResults(await nc2.jetstreamManager());
   assertExactlyOnce(inStream, submitted);
@@ -204,12 +200,12 @@ test('jetstream sink - results submitted while the stream is missing are deliver
 
   const submitted = Array.from({ length: 300 }, (_, i) => makeResult(i));
   for (const r of submitted) sink.submit(r);
-  await waitFor('300 results on disk', () => sink.stats().spoolDepth === 300 && sink.stats().pending === 0, () => sink.stats());
+  await until('300 results on disk', () => sink.stats().spoolDepth === 300 && sink.stats().pending === 0, () => sink.stats());
   assert.equal(sink.stats().published, 0);
   await sleep(1000); // let the replayer probe and fail a few times
 
   await ensureResultsStream(jsm);
-  await waitFor('the spool to drain', () => drained(sink), () => sink.stats());
+  await until('the spool to drain', () => drained(sink), () => sink.stats());
   const inStream = await streamResults(jsm);
   assertExactlyOnce(inStream, submitted);
   assert.deepEqual(indexes(inStream), indexes(submitted));
@@ -223,7 +219,7 @@ test('jetstream sink - results submitted while the stream is missing are deliver
   // and it publishes directly again
   const more = Array.from({ length: 10 }, (_, i) => makeResult(300 + i));
   for (const r of more) sink.submit(r);
-  await waitFor('10 more acks', () => sink.stats().published === 310, () => sink.stats());
+  await until('10 more acks', () => sink.stats().published === 310, () => sink.stats());
   assert.equal(sink.stats().spoolDepth, 0);
   await sink.close();
 });
@@ -235,11 +231,11 @@ test('jetstream sink - a result sent twice, through the spool or directly, is st
   t.after(() => sink.close(0));
   const [a, b] = [makeResult(0), makeResult(1)];
   for (const r of [a, a, b]) sink.submit(r); // the stream is missing: all three are spooled
-  await waitFor('3 results on disk', () => sink.stats().spoolDepth === 3 && sink.stats().pending === 0, () => sink.stats());
+  await until('3 results on disk', () => sink.stats().spoolDepth === 3 && sink.stats().pending === 0, () => sink.stats());
   await ensureResultsStream(jsm);
-  await waitFor('the spool to drain', () => drained(sink), () => sink.stats());
+  await until('the spool to drain', () => drained(sink), () => sink.stats());
   sink.submit(b);
-  await waitFor('4 acks', () => sink.stats().published === 4, () => sink.stats());
+  await until('4 acks', () => sink.stats().published === 4, () => sink.stats());
   const inStream = await streamResults(jsm);
   assertExactlyOnce(inStream, [a, b]);
   await sink.close();
@@ -253,15 +249,15 @@ test('jetstream sink - past spoolMaxBytes the oldest results are dropped and cou
 
   const submitted = Array.from({ length: 300 }, (_, i) => makeResult(i));
   for (const r of submitted) sink.submit(r);
-  await waitFor('every result on disk or dropped', () => sink.stats().pending === 0 && sink.stats().spoolDepth + sink.stats().spoolDropped === 300, () => sink.stats());
+  await until('every result on disk or dropped', () => sink.stats().pending === 0 && sink.stats().spoolDepth + sink.stats().spoolDropped === 300, () => sink.stats());
   const { spoolDepth: kept, spoolDropped: dropped, spoolBytes } = sink.stats();
   assert.ok(dropped > 0 && kept > 0, `kept ${kept}, dropped ${dropped}`);
   assert.ok(spoolBytes <= 4096, `spool bytes ${spoolBytes}`);
-  const drops = lines.filter((l) => l.msg.includes('dropped the oldest segment'));
+  const drops = lines.filter((l) => l.event === 'spool-segment-dropped');
   assert.ok(drops.length >= 1 && drops[0]!.level === 40);
 
   await ensureResultsStream(jsm);
-  await waitFor('the spool to drain', () => drained(sink), () => sink.stats());
+  await until('the spool to drain', () => drained(sink), () => sink.stats());
   const inStream = await streamResults(jsm);
   assertExactlyOnce(inStream, submitted.slice(dropped));
   assert.deepEqual(indexes(inStream), indexes(submitted.slice(dropped)));
@@ -275,7 +271,7 @@ test('jetstream sink - a torn record at the end of the spool is skipped with a l
   t.after(() => sink1.close(0));
   const submitted = Array.from({ length: 50 }, (_, i) => makeResult(i));
   for (const r of submitted) sink1.submit(r);
-  await waitFor('50 results on disk', () => sink1.stats().spoolDepth === 50 && sink1.stats().pending === 0, () => sink1.stats());
+  await until('50 results on disk', () => sink1.stats().spoolDepth === 50 && sink1.stats().pending === 0, () => sink1.stats());
   await sink1.close();
 
   // a crash in the middle of writing the last record
@@ -288,12 +284,12 @@ test('jetstream sink - a torn record at the end of the spool is skipped with a l
   const sink2 = await createJetStreamSink({ nc, subject: SUBJECT, spoolDir, spoolMaxBytes: 1 << 20, logger });
   t.after(() => sink2.close(0));
   assert.equal(sink2.stats().spoolDepth, 49);
-  const torn = lines.filter((l) => l.msg.includes('torn record'));
+  const torn = lines.filter((l) => l.event === 'spool-torn-record');
   assert.equal(torn.length, 1);
   assert.equal(torn[0]!.level, 40);
 
   await ensureResultsStream(jsm);
-  await waitFor('the spool to drain', () => drained(sink2), () => sink2.stats());
+  await until('the spool to drain', () => drained(sink2), () => sink2.stats());
   const inStream = await streamResults(jsm);
   assertExactlyOnce(inStream, submitted.slice(0, 49));
   assert.deepEqual(indexes(inStream), indexes(submitted.slice(0, 49)));

@@ -116,7 +116,7 @@ test('spool - a torn record at the end of a segment is skipped with a log line, 
   const { logger, lines } = memoryLogger();
   const spool = await Spool.open({ dir, maxBytes: 1_000_000, segmentBytes: 90, logger });
   t.after(() => spool.close().catch(() => undefined));
-  const torn = lines.filter((l) => l.msg.includes('torn record'));
+  const torn = lines.filter((l) => l.event === 'spool-torn-record');
   assert.equal(torn.length, 2, JSON.stringify(lines));
   assert.deepEqual(torn.map((l) => l.problem), ['torn record', 'torn record header']);
   assert.deepEqual(torn.map((l) => l.skippedBytes), [19 - 5, 3]);
@@ -160,7 +160,7 @@ test('spool - past maxBytes whole oldest segments are dropped and counted exactl
   assert.equal(spool.dropped, 22);
   assert.ok(spool.bytes <= 1000, `bytes ${spool.bytes}`);
   assert.deepEqual(names(await spool.read(100)), range(22, 30));
-  const drops = lines.filter((l) => l.msg.includes('dropped the oldest segment'));
+  const drops = lines.filter((l) => l.event === 'spool-segment-dropped');
   assert.ok(drops.length >= 1, 'a warning is logged');
   assert.equal(drops[0]!.level, 40);
   assert.equal(drops[0]!.records, 2);
@@ -184,7 +184,7 @@ test('spool - a file that is not a segment is left alone; a header-less new segm
   assert.equal(spool.depth, 0);
   assert.ok(existsSync(join(dir, '000000000003.seg')));
   assert.ok(!existsSync(join(dir, '000000000004.seg')));
-  assert.equal(lines.filter((l) => l.msg.includes('bad header')).length, 1);
+  assert.equal(lines.filter((l) => l.event === 'spool-bad-header').length, 1);
   await spool.append([rec(1)]);
   assert.deepEqual(names(await spool.read(10)), range(1, 2));
   assert.ok(segmentFiles(dir).includes('000000000005.seg'), 'new segments are numbered past every existing file');

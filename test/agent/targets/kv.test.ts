@@ -34,7 +34,7 @@ describe('targets KV watcher', () => {
       await kv.put('other', targetToWire(parseTarget({ id: 'other', url: 'https://other.example.com/' })));
       await waitFor('the target after the bad ones', () => put.find((t) => t.id === 'other'));
       assert.deepEqual(put.map((t) => [t.id, t.intervalMs]), [['shop', 60_000], ['other', 60_000]], 'the bad values never reached the scheduler');
-      const skipped = lines.filter((l) => l.msg === 'malformed target in KV bucket; skipped (the previous version, if any, stays in effect)');
+      const skipped = lines.filter((l) => l.event === 'target-malformed');
       assert.deepEqual(
         skipped.map((l) => (l.err as { message: string }).message),
         ['target "shop".interval: must be at most 24h (got "30d")', 'target "shop".interval: must be at most 24h (got "4294967295ms")'],

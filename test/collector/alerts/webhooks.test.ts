@@ -103,7 +103,7 @@ describe('alerts', () => {
     assert.equal(server.received.length, 3);
     assert.deepEqual(server.received[2]!.body, server.received[0]!.body, 'the same alert each time');
     assert.deepEqual(alerts.stats(), { sent: 1, failed: 0, dropped: 0, queued: 0, retries: 2 });
-    const failures = lines.filter((l) => l.msg === 'alert delivery failed');
+    const failures = lines.filter((l) => l.event === 'alert-delivery-failed');
     assert.deepEqual(failures.map((l) => [l.attempt, l.reason, l.giveUp]), [[1, 'HTTP 500', false], [2, 'HTTP 500', false]]);
     assert.ok(failures.every((l) => l.webhook === `http://127.0.0.1:${server.port}`), 'logs name the webhook by origin only: its path is a secret');
     assert.ok(!JSON.stringify(lines).includes('SECRET'));
@@ -131,7 +131,7 @@ describe('alerts', () => {
     await alerts.idle();
     assert.equal(server.received.length, 2, 'both attempts reached the server');
     assert.deepEqual(alerts.stats(), { sent: 0, failed: 1, dropped: 0, queued: 0, retries: 1 });
-    assert.deepEqual(lines.filter((l) => l.msg === 'alert delivery failed').map((l) => l.reason), ['no answer within 50 ms', 'no answer within 50 ms']);
+    assert.deepEqual(lines.filter((l) => l.event === 'alert-delivery-failed').map((l) => l.reason), ['no answer within 50 ms', 'no answer within 50 ms']);
   });
 
   it('alerts - the queue is bounded: past it the oldest waiting alert is dropped and counted', async () => {

@@ -40,7 +40,7 @@ describe('collector - an API without a token', () => {
 
   it('collector - started without --api-token, it says so and refuses writes (403); reads answer', async () => {
     const { c, api } = await collector('closed', []);
-    assert.deepEqual(c.logs.find((l) => l.msg === 'collector started')?.auth, { writes: 'refused', reads: 'open' });
+    assert.deepEqual(c.logs.find((l) => l.event === 'collector-started')?.auth, { writes: 'refused', reads: 'open' });
     assert.ok(c.logs.some((l) => l.level === 40 && /^no API token configured: the API refuses every write \(set CROSSPROBE_API_TOKEN or --api-token/.test(String(l.msg))));
     const res = await post(api, 'closed');
     assert.equal(res.status, 403);
@@ -52,7 +52,7 @@ describe('collector - an API without a token', () => {
 
   it('collector - --insecure-open-api opens writes, and the start log warns about it', async () => {
     const { c, api } = await collector('open', ['--insecure-open-api']);
-    assert.deepEqual(c.logs.find((l) => l.msg === 'collector started')?.auth, { writes: 'open', reads: 'open' });
+    assert.deepEqual(c.logs.find((l) => l.event === 'collector-started')?.auth, { writes: 'open', reads: 'open' });
     assert.ok(c.logs.some((l) => l.level === 40 && /^--insecure-open-api: no API token, and anyone who reaches the API can add/.test(String(l.msg))));
     assert.equal((await post(api, 'open')).status, 201);
   });

@@ -17,7 +17,6 @@ import { freePort } from '../../helpers/net.js';
 import { waitFor } from '../../helpers/stream.js';
 
 const HUGE = `${'9'.repeat(309)}d`;
-const BAD_MSG = 'stored target does not validate; skipped';
 
 /** Writes target rows straight into the SQLite file, past every check (as an older version could have). */
 function writeRawTargets(path: string, rows: readonly { id: string; spec: unknown }[]): void {
@@ -120,14 +119,14 @@ describe('target limits - a bad stored target', () => {
         const tick = await loop.tick();
         assert.equal(tick.failed, 0);
         assert.equal(tick.evaluated, 1, 'the good target is still judged');
-        assert.ok(!log.lines.some((l) => l.msg === 'incident tick: cannot list targets'));
+        assert.ok(!log.lines.some((l) => l.event === 'incident-targets-unlisted'));
       } finally {
         await loop.stop();
         await alerts.close();
       }
 
       // once per bad row, naming the target and the field, however often targets are read
-      const told = h.logs.filter((l) => l.msg === BAD_MSG);
+      const told = h.logs.filter((l) => l.event === 'stored-target-invalid');
       assert.deepEqual(told.map((l) => l.target).sort(), ['forever', 'garbled', 'month']);
       const forever = told.find((l) => l.target === 'forever')!;
       assert.equal((forever.err as { message: string }).message, `stored target "forever".interval: must be at most 24h (got "${HUGE}")`);
@@ -168,12 +167,12 @@ describe('target limits - a bad stored target', () => {
       const list = (await (await fetch(`http://127.0.0.1:${port}/api/v1/targets`)).json()) as { targets: { target: { id: string } }[] };
       assert.deepEqual(list.targets.map((t) => t.target.id), ['shop']);
       // the republish at start wrote the good target back to the fresh bucket, and skipped the bad ones
-      await waitFor('the republished target', () => c.logs.find((l) => l.msg === 'target missing from the KV bucket; written back from the database'));
-      assert.deepEqual(c.logs.filter((l) => l.msg === 'target missing from the KV bucket; written back from the database').map((l) => l.target), ['shop']);
+      await waitFor('the republished target', () => c.logs.find((l) => l.event === 'target-republished'));
+      assert.deepEqual(c.logs.filter((l) => l.event === 'target-republished').map((l) => l.target), ['shop']);
       // several incident ticks later, each bad row was logged once
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       assert.ok(c.running, c.stderr);
-      const told = c.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('stored target does not validate'));
+      const told = c.logs.filter((l) => l.event === 'stored-target-invalid');
       assert.deepEqual(told.map((l) => l.target).sort(), ['forever', 'garbled', 'month']);
     } finally {
       await collector?.kill();

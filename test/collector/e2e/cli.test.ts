@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
 import { ensureTargetsBucket, targetFromWire } from '../../../proto/index.js';
 import { NatsServer } from '../../helpers/nats-server.js';
 import { freePort } from '../../helpers/net.js';
 import { CollectorProcess, runCli } from '../../helpers/collector-api-process.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const TOKEN = 'cli-api-token-0123456789abcdef';
 
@@ -24,13 +24,11 @@ describe('crossprobe targets and diagnose against a real collector', () => {
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
     collector = CollectorProcess.start(['--nats', nats.url, '--db', join(dir, 'c.db'), '--listen', `127.0.0.1:${port}`, '--api-token', TOKEN]);
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const status = await fetch(`${api}/healthz`).then((r) => r.status, () => 0);
-      if (status === 200) break;
-      if (Date.now() > until || !collector.running) throw new Error(`collector did not come up:\n${collector.stderr}`);
-      await sleep(200);
-    }
+    const c = collector;
+    await waitFor('the collector to answer /healthz', async () => {
+      if (!c.running) throw new Error(`collector did not come up:\n${c.stderr}`);
+      return (await fetch(`${api}/healthz`).then((r) => r.status, () => 0)) === 200;
+    }, { timeoutMs: 30_000, intervalMs: 200, detail: () => `collector did not come up:\n${c.stderr}` });
     nc = await connect({ servers: nats.url });
   });
 

@@ -43,18 +43,18 @@ describe('crossprobe collector process', () => {
       '--retention-raw', '2d', '--max-window', '1d', '--retention-interval', '1s', '--log-level', 'debug',
     ]);
     started.push(collector);
-    await waitFor('the retention run', () => collector.logs.find((l) => l.msg === 'retention applied'), 30_000);
-    const report = collector.logs.find((l) => l.msg === 'retention applied')!;
+    await waitFor('the retention run', () => collector.logs.find((l) => l.event === 'retention-applied'), 30_000);
+    const report = collector.logs.find((l) => l.event === 'retention-applied')!;
     assert.equal(report.results, 2, 'the two results older than 2 days are deleted');
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/results?target=shop`);
     assert.equal((await res.json() as { results: unknown[] }).results.length, 1, 'the recent one stays');
 
     // a row that expires while the collector runs goes at the next interval
-    const runs = collector.logs.filter((l) => l.msg === 'retention applied').length;
+    const runs = collector.logs.filter((l) => l.event === 'retention-applied').length;
     const late = openStore(db);
     late.insertResults([fakeRecord({ target: 'shop', startedAtMs: Date.now() - 5 * DAY })]);
     late.close();
-    const next = await waitFor('a later retention run deleting it', () => collector.logs.filter((l) => l.msg === 'retention applied').slice(runs).find((l) => l.results === 1), 30_000);
+    const next = await waitFor('a later retention run deleting it', () => collector.logs.filter((l) => l.event === 'retention-applied').slice(runs).find((l) => l.results === 1), 30_000);
     assert.equal(next.results, 1);
 
     assert.equal(await collector.stop(20_000, 'SIGINT'), 0, collector.stderr);

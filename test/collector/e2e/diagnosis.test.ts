@@ -13,6 +13,7 @@ import { RecordingServer } from '../../helpers/recording-server.js';
 import { AgentProcess } from '../../helpers/agent-process.js';
 import { freePort } from '../../helpers/net.js';
 import { CollectorProcess, runCli } from '../../helpers/collector-api-process.js';
+import { waitFor } from '../../helpers/wait.js';
 
 // The whole pipeline, as an operator runs it: nats-server, `crossprobe collector`, two `crossprobe
 // agent`s as two regions (each on its own source address), a DNS server answering one name with 3
@@ -211,10 +212,7 @@ async function fetchStatus(url: string): Promise<number> {
   }
 }
 
+/** Polls `fn` until true; an error (the collector still starting) means not yet. */
 async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs: number, detail: () => string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}\n${detail()}`);
-    await sleep(200);
-  }
+  await waitFor(what, fn, { timeoutMs, intervalMs: 200, detail, retryErrors: true });
 }

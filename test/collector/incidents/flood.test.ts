@@ -39,7 +39,7 @@ describe('incident loop bounds', () => {
         assert.deepEqual(first.events.map((e) => e.incident.target), ['inv-1', 'inv-2', 'shop']);
         assert.equal(first.deferredOpens, 3);
         assert.equal(first.evaluated, 6);
-        assert.ok(log.lines.some((l) => /left to the next tick/.test(l.msg) && l.deferred === 3));
+        assert.ok(log.lines.some((l) => l.event === 'incident-opens-deferred' && l.deferred === 3));
         const second = await loop.tick(T0 + 1_000);
         assert.deepEqual(second.events.map((e) => e.incident.target), ['inv-3', 'inv-4']);
         assert.equal(second.deferredOpens, 1);

@@ -95,7 +95,7 @@ describe('incident loop', () => {
     assert.equal(body.incident.verdict, 'lb-node');
     assert.match(body.summary, /^\[OPENED\] shop: .*127\.0\.0\.32/);
     assert.equal(body.reportUrl, 'http://collector.test:8080/api/v1/targets/shop/report?since=24h&format=html');
-    assert.ok(log.lines.some((l) => l.msg === 'incident opened' && l.target === 'shop' && l.incident === opened.id));
+    assert.ok(log.lines.some((l) => l.event === 'incident-opened' && l.target === 'shop' && l.incident === opened.id));
 
     // the node is fixed: from T0 on every probe succeeds; the failures leave the 2-minute window
     store.insertResults(rounds('shop', T0, T0 + 300_000, null));
@@ -173,7 +173,7 @@ describe('incident loop', () => {
     const opened = await loop.tick(T0 + 20_000);
     assert.deepEqual(opened.agentEvents.map((e) => [e.type, e.alert.region, e.alert.agent, e.alert.problem]), [['opened', 'eu', 'eu-1', 'silent']]);
     assert.deepEqual(store.openAgentAlerts().map((a) => [a.agent, a.problem, a.openedAtMs]), [['eu-1', 'silent', T0 + 20_000]]);
-    assert.ok(log.lines.some((l) => l.msg === 'agent alert opened' && l.agent === 'eu-1' && l.problem === 'silent'));
+    assert.ok(log.lines.some((l) => l.event === 'agent-alert-opened' && l.agent === 'eu-1' && l.problem === 'silent'));
     await alerts.idle();
     const byPath = (path: string) => server!.received.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
     assert.deepEqual(byPath('/json')[0], {
@@ -230,7 +230,7 @@ describe('incident loop', () => {
     const opened = await loop.tick(T0 + 1_000);
     assert.deepEqual(opened.agentEvents.map((e) => [e.type, e.alert.region, e.alert.agent, e.alert.problem]), [['opened', 'eu', 'eu-1', 'no-targets']]);
     assert.deepEqual(store.openAgentAlerts().map((a) => [a.agent, a.problem]), [['eu-1', 'no-targets']]);
-    assert.ok(log.lines.some((l) => l.msg === 'agent alert opened' && l.agent === 'eu-1' && l.problem === 'no-targets'));
+    assert.ok(log.lines.some((l) => l.event === 'agent-alert-opened' && l.agent === 'eu-1' && l.problem === 'no-targets'));
 
     // still 0: the same alert, no new word; then it probes its target again: resolved after resolve-after
     beat('eu-1', T0 + 10_000, 0);
@@ -293,7 +293,7 @@ describe('incident loop', () => {
     assert.equal(report.evaluated, 1);
     assert.equal(report.failed, 1);
     assert.deepEqual(report.events.map((e) => `${e.type} ${e.incident.target}`), ['opened shop']);
-    const err = log.lines.find((l) => l.msg === 'incident tick: target skipped');
+    const err = log.lines.find((l) => l.event === 'incident-target-skipped');
     assert.equal(err?.target, 'api');
     assert.equal((err?.err as { message?: string } | undefined)?.message, 'classifier bug');
   });

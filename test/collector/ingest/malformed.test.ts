@@ -83,6 +83,6 @@ describe('ingest malformed', () => {
     assert.equal(count(/ is missing$|^undecodable ProbeResult/), 4 * PER_KIND, 'random, empty, truncated and missing-id');
     assert.equal(rejects.filter((r) => r.size === 0).length, PER_KIND, 'empty messages kept, with size 0');
     assert.ok(count(/^undecodable ProbeResult/) >= PER_KIND, 'truncated (and most random) messages are undecodable');
-    assert.ok(log.lines.some((l) => l.msg === 'messages rejected (kept in the rejects table)'), 'rejections are logged');
+    assert.ok(log.lines.some((l) => l.event === 'messages-rejected'), 'rejections are logged');
   });
 });
