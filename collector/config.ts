@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration } from '../proto/index.js';
-import { loadConfig, configHelp } from '../cli/config.js';
+import { loadConfig, configHelp, serviceStateDir, userStateDir } from '../cli/config.js';
 import { loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/nats-options.js';
 
 const Duration = (description: string) =>
@@ -14,7 +14,7 @@ export const CollectorConfigSchema = Type.Object(
   {
     nats: Type.String({ minLength: 1, description: 'NATS server URL(s), comma-separated' }),
     ...NATS_ACCESS_PROPERTIES,
-    db: Type.String({ minLength: 1, description: 'SQLite database file (created when missing)' }),
+    db: Type.String({ minLength: 1, description: 'SQLite database file (created, with its directory, when missing)' }),
     listen: Type.String({
       pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s\\[\\]]+):\\d{1,5}$',
       errorMessage: 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080',
@@ -104,16 +104,26 @@ export interface CollectorConfig {
 
 export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL [--nats-ca FILE --nats-nkey FILE] --db FILE --listen HOST:PORT [--api-token T | --insecure-open-api] [--read-token T] [--short-window 5m --long-window 1h]';
 
-export function collectorHelp(): string {
-  return configHelp(CollectorConfigSchema, COLLECTOR_USAGE);
+/** The help text, showing the defaults as they are in `env` (the database's depends on it). */
+export function collectorHelp(env: NodeJS.ProcessEnv = process.env): string {
+  return configHelp(CollectorConfigSchema, COLLECTOR_USAGE, { defaults: collectorDefaults(env) });
 }
 
-/** Parses the collector's flags, environment and config file; throws ConfigError naming the key. */
-export function parseCollectorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CollectorConfig {
-  const state = env.STATE_DIRECTORY?.split(':')[0] ?? '.crossprobe';
-  const { config, positionals } = loadConfig(CollectorConfigSchema, argv, env, {
+/**
+ * The database when --db is not given: never in the working directory. Under systemd
+ * $STATE_DIRECTORY/collector.db (the unit's own directory, /var/lib/crossprobe); otherwise the user's
+ * state directory, as the agent's spool: $XDG_STATE_HOME, else ~/.local/state, then crossprobe/collector.db.
+ */
+export function defaultDbPath(env: NodeJS.ProcessEnv): string {
+  const service = serviceStateDir(env);
+  return service !== null ? join(service, 'collector.db') : join(userStateDir(env), 'crossprobe', 'collector.db');
+}
+
+/** What the collector uses for a key nobody set: the parser applies these, and --help shows them. */
+export function collectorDefaults(env: NodeJS.ProcessEnv) {
+  return {
     nats: 'nats://127.0.0.1:4222',
-    db: join(state, 'collector.db'),
+    db: defaultDbPath(env),
     listen: '127.0.0.1:8080',
     retentionRaw: '14d',
     retentionRollups: '400d',
@@ -136,7 +146,12 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     maxRejects: 100_000,
     maxClockSkew: '5m',
     logLevel: 'info',
-  });
+  } satisfies Partial<CollectorConfigInput>;
+}
+
+/** Parses the collector's flags, environment and config file; throws ConfigError naming the key. */
+export function parseCollectorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CollectorConfig {
+  const { config, positionals } = loadConfig(CollectorConfigSchema, argv, env, collectorDefaults(env));
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
   return finishCollectorConfig(config);
 }
