@@ -23,7 +23,7 @@ export const AgentConfigSchema = Type.Object(
     region: Id('this agent\'s region id, e.g. eu-west (required)'),
     id: Id('this agent\'s id, unique in its region (required)'),
     ...NATS_ACCESS_PROPERTIES,
-    dnsServer: Type.Optional(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+)(:\\d{1,5})?$', errorMessage: 'must be HOST or HOST:PORT, e.g. 127.0.0.1:53', description: 'DNS resolver HOST:PORT (default: the system\'s)' })),
+    dnsServer: Type.Optional(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+)(:\\d{1,5})?$', errorMessage: 'must be HOST or HOST:PORT, e.g. 127.0.0.1:53', description: 'DNS resolver HOST:PORT (without it: the system\'s)' })),
     sourceAddress: Type.Optional(Type.String({ description: 'bind outgoing probe connections to this local IP' })),
     targets: Type.Optional(Type.String({ minLength: 1, description: 'targets file (YAML or JSON), in addition to the KV bucket' })),
     control: Type.Array(Type.String(), { description: 'control URL probed to check this agent\'s own network (repeatable)' }),
@@ -38,7 +38,7 @@ export const AgentConfigSchema = Type.Object(
     caFile: Type.Array(Type.String(), { description: 'extra CA certificate (PEM) to trust for HTTPS targets (repeatable)' }),
     noIpv6: Type.Boolean({ description: 'probe A records only (for a VPS without IPv6)' }),
     allowPrivateTargets: Type.Boolean({
-      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (default: refused, checked on the resolved IP; see README)',
+      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (without it: refused, checked on the resolved IP; see README)',
     }),
     maxIpsPerRound: Type.Integer({ minimum: 1, maximum: 256, errorMessage: 'must be a whole number from 1 to 256', description: 'IPs of one target probed per round at most (resolveAll); the rest are skipped and counted' }),
     shutdownTimeout: Duration('how long in-flight probes may finish at SIGTERM before they are cut'),

@@ -83,7 +83,7 @@ export async function devCommand(argv: string[]): Promise<number> {
   try {
     say('');
     say(`dashboard    ${fleet.api}/   ← open this in a browser`);
-    say(`alerts       ${fleet.alerts.url}`);
+    say(`alerts       ${fleet.alerts.url}   (the alerts received so far, newest first)`);
     say(`API          ${fleet.api}/api/v1/targets`);
     say(`diagnosis    ${fleet.api}/api/v1/targets/${fleet.target}/diagnosis`);
     say(`             ./bin/crossprobe diagnose --api ${fleet.api} --target ${fleet.target}`);

@@ -12,7 +12,7 @@ export const DiagnoseCliSchema = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token, when the collector requires one for reads' })),
     target: Type.String({ pattern: '^[a-z0-9-]{1,63}$', errorMessage: 'must be 1–63 characters of a–z, 0–9 and "-"', description: 'target id (required)' }),
     window: Type.Optional(
-      Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (default: the collector\'s long window)' }),
+      Type.String({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (without it: the collector\'s long window)' }),
     ),
     json: Type.Boolean({ description: 'print the API\'s JSON' }),
   },

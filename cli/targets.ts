@@ -28,7 +28,7 @@ export const TargetsCliSchema = Type.Object(
     timeout: Type.Optional(Type.String({ minLength: 1, description: `add: probe timeout (server default ${SERVER.timeout}, at most the interval)` })),
     bodyContains: Type.Optional(Type.String({ minLength: 1, description: 'add: the body must contain this text' })),
     status: Type.Optional(Type.String({ minLength: 1, description: `add: accepted statuses MIN-MAX (server default ${SERVER.status})` })),
-    regions: Type.Optional(Type.String({ minLength: 1, description: 'add: comma-separated regions that probe it (default: every region)' })),
+    regions: Type.Optional(Type.String({ minLength: 1, description: 'add: comma-separated regions that probe it (without it: every region)' })),
     resolveAll: Type.Boolean({ description: 'add: probe every resolved IP (the default)' }),
     noResolveAll: Type.Boolean({ description: 'add: probe one resolved IP only' }),
     identity: Type.Array(Type.String(), { description: 'add: serving-node identity header (repeatable)' }),
@@ -138,9 +138,16 @@ export function specFromFlags(c: TargetsCli): Record<string, unknown> {
 }
 
 function specsFromFile(file: string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`file (--file): cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`, 'file');
+  }
   let doc: unknown;
   try {
-    doc = parseDocument(readFileSync(file, 'utf8'));
+    doc = parseDocument(text);
   } catch (err) {
     throw new ConfigError(`${file}: ${(err as Error).message}`);
   }

@@ -33,13 +33,13 @@ export const CollectorConfigSchema = Type.Object(
     heartbeatInterval: Duration('the agents\' heartbeat interval; an agent is stale after 3 of them without a heartbeat'),
     webhook: Type.Array(Type.String(), { description: 'URL that gets a JSON POST when an incident opens, changes or resolves, and when an agent goes silent or loses its network (repeatable)' }),
     slackWebhook: Type.Array(Type.String(), { description: 'Slack-compatible incoming-webhook URL for the same alerts, as one sentence (repeatable)' }),
-    publicUrl: Type.Optional(Type.String({ minLength: 1, description: 'the API\'s URL as operators reach it, for links in alerts (default: http://LISTEN)' })),
+    publicUrl: Type.Optional(Type.String({ minLength: 1, description: 'the API\'s URL as operators reach it, for links in alerts (without it: http://LISTEN)' })),
     incidentInterval: Duration('how often every target is diagnosed for incidents'),
     resolveAfter: Duration('an incident resolves after its target stays healthy this long (an agent alert: after the agent is fine this long)'),
     confirmEvaluations: Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be a whole number from 1 to 100', description: 'consecutive failing diagnoses that open an incident' }),
     allowPrivateTargets: Type.Boolean({
       description:
-        'accept targets whose URL names a loopback, link-local, private or reserved address (default: refused with 400; agents enforce their own --allow-private-targets on the resolved IP)',
+        'accept targets whose URL names a loopback, link-local, private or reserved address (without it: refused with 400; agents enforce their own --allow-private-targets on the resolved IP)',
     }),
     streamReplicas: Type.Integer({
       minimum: 1,

@@ -80,8 +80,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       return fetch(`${api}/healthz`).then((r) => r.ok, () => false);
     }, 30_000);
     opts.say(`collector        ${api} (pid ${collector.proc.pid}), database ${join(dir, 'collector.db')}`);
-    opts.say(`dashboard        ${api}/ (open it in a browser)`);
-    opts.say(`alerts           ${alerts.url} (the collector's --webhook: incidents opening, changing, resolving; agents gone silent; open it to see those received so far)`);
+    opts.say(`alerts           ${alerts.url} (the collector's --webhook: incidents opening, changing, resolving; agents gone silent)`);
 
     const target = 'shop';
     const res = await fetch(`${api}/api/v1/targets`, {
