@@ -1,10 +1,10 @@
+import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, DURATION_PATTERN, ID_PATTERN, ID_RULE, MAX_TIMER_MS, durationProblem, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
-import { loadConfig, configHelp, parseSize } from '../common/index.js';
+import { loadConfig, configHelp, parseSize, serviceStateDir, userStateDir } from '../common/index.js';
 
 /** Stands for the spool directory's default in the schema's description; agentHelp() fills it in. */
 const SPOOL_DIR_MARK = '$STATE_DIRECTORY/crossprobe/<region>/<id>/spool';
@@ -22,7 +22,7 @@ export const AgentConfigSchema = Type.Object(
     region: Id('this agent\'s region id, e.g. eu-west (required)'),
     id: Id('this agent\'s id, unique in its region (required)'),
     ...NATS_ACCESS_PROPERTIES,
-    dnsServer: Type.Optional(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+)(:\\d{1,5})?$', errorMessage: 'must be HOST or HOST:PORT, e.g. 127.0.0.1:53', description: 'DNS resolver HOST:PORT (default: the system\'s)' })),
+    dnsServer: Type.Optional(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+)(:\\d{1,5})?$', errorMessage: 'must be HOST or HOST:PORT, e.g. 127.0.0.1:53', description: 'DNS resolver HOST:PORT (without it: the system\'s)' })),
     sourceAddress: Type.Optional(Type.String({ description: 'bind outgoing probe connections to this local IP' })),
     targets: Type.Optional(Type.String({ minLength: 1, description: 'targets file (YAML or JSON), in addition to the KV bucket' })),
     control: Type.Array(Type.String(), { description: 'control URL probed to check this agent\'s own network (repeatable)' }),
@@ -37,7 +37,7 @@ export const AgentConfigSchema = Type.Object(
     caFile: Type.Array(Type.String(), { description: 'extra CA certificate (PEM) to trust for HTTPS targets (repeatable)' }),
     noIpv6: Type.Boolean({ description: 'probe A records only (for a VPS without IPv6)' }),
     allowPrivateTargets: Type.Boolean({
-      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (default: refused, checked on the resolved IP; see README)',
+      description: 'probe loopback, link-local (cloud metadata), private and reserved addresses too (without it: refused, checked on the resolved IP; see README)',
     }),
     maxIpsPerRound: Type.Integer({ minimum: 1, maximum: 256, errorMessage: 'must be a whole number from 1 to 256', description: 'IPs of one target probed per round at most (resolveAll); the rest are skipped and counted' }),
     shutdownTimeout: Duration('how long in-flight probes may finish at SIGTERM before they are cut'),
@@ -80,7 +80,7 @@ export const AGENT_USAGE = 'Usage: crossprobe agent --nats URL --region R --id A
 
 /** The help text, showing the spool directory's default as it is in `env`. */
 export function agentHelp(env: NodeJS.ProcessEnv = process.env): string {
-  return configHelp(AgentConfigSchema, AGENT_USAGE).replace(SPOOL_DIR_MARK, defaultSpoolDir(env, '<region>', '<id>'));
+  return configHelp(AgentConfigSchema, AGENT_USAGE, { defaults: AGENT_DEFAULTS }).replace(SPOOL_DIR_MARK, defaultSpoolDir(env, '<region>', '<id>'));
 }
 
 /**
@@ -91,30 +91,31 @@ export function agentHelp(env: NodeJS.ProcessEnv = process.env): string {
  * XDG specification says.
  */
 export function defaultSpoolDir(env: NodeJS.ProcessEnv, region: string, id: string): string {
-  const absolute = (p: string | undefined): string | null => (p && isAbsolute(p) ? p : null);
-  const base = absolute(env.STATE_DIRECTORY?.split(':')[0]) ?? absolute(env.XDG_STATE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.local', 'state');
-  return join(base, 'crossprobe', region, id, 'spool');
+  return join(serviceStateDir(env) ?? userStateDir(env), 'crossprobe', region, id, 'spool');
 }
+
+/** What the agent uses for a key nobody set: the parser applies these, and --help shows them. */
+export const AGENT_DEFAULTS = Object.freeze({
+  nats: 'nats://127.0.0.1:4222',
+  control: [],
+  controlInterval: '15s',
+  noKv: false,
+  spoolMax: '256MiB',
+  spoolMemoryMax: '32MiB',
+  heartbeatInterval: '5s',
+  concurrency: 64,
+  bodyCap: '1MiB',
+  caFile: [],
+  noIpv6: false,
+  allowPrivateTargets: false,
+  maxIpsPerRound: 16,
+  shutdownTimeout: '10s',
+  logLevel: 'info',
+} satisfies Partial<AgentConfigInput>);
 
 /** Parses the agent's flags, environment and config file; throws ConfigError naming the key. */
 export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
-  const { config: c } = loadConfig(AgentConfigSchema, argv, env, {
-    nats: 'nats://127.0.0.1:4222',
-    control: [],
-    controlInterval: '15s',
-    noKv: false,
-    spoolMax: '256MiB',
-    spoolMemoryMax: '32MiB',
-    heartbeatInterval: '5s',
-    concurrency: 64,
-    bodyCap: '1MiB',
-    caFile: [],
-    noIpv6: false,
-    allowPrivateTargets: false,
-    maxIpsPerRound: 16,
-    shutdownTimeout: '10s',
-    logLevel: 'info',
-  });
+  const { config: c } = loadConfig(AgentConfigSchema, argv, env, { ...AGENT_DEFAULTS, control: [], caFile: [] });
   return finishAgentConfig(c, env);
 }
 
@@ -148,6 +149,16 @@ function finishAgentConfig(c: AgentConfigInput, env: NodeJS.ProcessEnv): AgentCo
     }
     return url.href;
   });
+  if (c.targets !== undefined) {
+    // checked here, not where it is read: a usage mistake, told with the flag that named the file
+    try {
+      accessSync(c.targets, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message);
+      throw new ConfigError(`targets (--targets, CROSSPROBE_TARGETS): cannot read ${c.targets}: ${why}`, 'targets');
+    }
+  }
   const natsAccess = loadNatsAccess(c, nats);
   const spoolDefault = defaultSpoolDir(env, c.region, c.id);
   // Refused rather than resolved: against the working directory it made two agents started in one

@@ -12,12 +12,22 @@ export const DiagnoseCliSchema = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token, when the collector requires one for reads' })),
     target: Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description: 'target id (required)' }),
     window: Type.Optional(
-      Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (default: the collector\'s long window)' }),
+      Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 30s, 15m or 24h', description: 'how far back to look (without it: the collector\'s long window)' }),
     ),
     json: Type.Boolean({ description: 'print the API\'s JSON' }),
   },
   { additionalProperties: false },
 );
+
+/** What `crossprobe diagnose` uses for a key nobody set (the parser applies these, --help shows them). */
+export const DIAGNOSE_DEFAULTS = Object.freeze({ json: false });
+
+/** Parses `crossprobe diagnose`'s flags, environment and config file; throws ConfigError. */
+export function parseDiagnoseArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  const { config, positionals } = loadConfig(DiagnoseCliSchema, argv, env, DIAGNOSE_DEFAULTS);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${DIAGNOSE_USAGE}`);
+  return config;
+}
 
 export const DIAGNOSE_USAGE = 'Usage: crossprobe diagnose --api URL --target ID [--window 15m] [--json] [--token T]';
 
@@ -30,11 +40,10 @@ interface GridResponse {
 /** `crossprobe diagnose`: where do the target's failures come from? */
 export async function diagnoseCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${configHelp(DiagnoseCliSchema, DIAGNOSE_USAGE)}\n`);
+    process.stdout.write(`${configHelp(DiagnoseCliSchema, DIAGNOSE_USAGE, { defaults: DIAGNOSE_DEFAULTS })}\n`);
     return 0;
   }
-  const { config, positionals } = loadConfig(DiagnoseCliSchema, argv, process.env, { json: false });
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${DIAGNOSE_USAGE}`);
+  const config = parseDiagnoseArgs(argv, process.env);
   const client = apiClient(config.api, config.token ?? null);
   const query = config.window !== undefined ? `?window=${encodeURIComponent(config.window)}` : '';
   const path = `/api/v1/targets/${encodeURIComponent(config.target)}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { nkeys } from 'nats';
 import { ConfigError, HEARTBEAT_SUBJECTS, ID_PATTERN, ID_RULE, RESULTS_STREAM, RESULTS_SUBJECTS, TARGETS_BUCKET, heartbeatSubject, resultsSubject, agentInboxPrefix, COLLECTOR_INBOX_PREFIX, DEFAULT_DURABLE } from '../proto/index.js';
-import { flagOf, loadConfig } from '../common/index.js';
+import { configHelp, flagOf, loadConfig } from '../common/index.js';
 
 /**
  * `crossprobe enroll`: one NATS user per agent (an nkey), for the collector, or for a regional leaf
@@ -287,11 +287,17 @@ export function addToUsersFile(file: string, e: { readonly tag: string; readonly
 
 /** Usage and flags (flags only: enroll reads no CROSSPROBE_* variable). */
 export function enrollHelp(): string {
-  const rows = Object.entries(EnrollCliSchema.properties).map(([key, schema]) => {
-    const flag = `--${flagOf(key)}${(schema as { type?: string }).type === 'boolean' ? '' : ' VALUE'}`;
-    return `  ${flag.padEnd(22)}${(schema as { description?: string }).description ?? ''}`;
-  });
-  return [ENROLL_USAGE, '', 'Options:', ...rows].join('\n');
+  return configHelp(EnrollCliSchema, ENROLL_USAGE, { defaults: ENROLL_DEFAULTS, env: false });
+}
+
+/** What `crossprobe enroll` uses for a key nobody set (the parser applies these, --help shows them). */
+export const ENROLL_DEFAULTS = Object.freeze({ collector: false, leaf: false, cluster: false, out: '.', jsDomain: 'hub' });
+
+/** Parses `crossprobe enroll`'s flags (and --config file; no environment: CROSSPROBE_REGION/ID are an agent's own). */
+export function parseEnrollArgs(argv: readonly string[]): EnrollCli {
+  const { config, positionals } = loadConfig(EnrollCliSchema, argv, {}, ENROLL_DEFAULTS);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${ENROLL_USAGE}`);
+  return config;
 }
 
 /** `crossprobe enroll`: exit 0 with the entry printed (or added to --users-file), 2 for bad usage. */
@@ -300,9 +306,7 @@ export async function enrollCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${enrollHelp()}\n`);
     return 0;
   }
-  // flags only: CROSSPROBE_REGION / CROSSPROBE_ID would be an agent's own settings on this machine
-  const { config, positionals } = loadConfig(EnrollCliSchema, argv, {}, { collector: false, leaf: false, cluster: false, out: '.', jsDomain: 'hub' });
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${ENROLL_USAGE}`);
+  const config = parseEnrollArgs(argv);
   const e = enrollment(config, new Date().toISOString().slice(0, 10));
   if (!existsSync(config.out)) throw new ConfigError(`out (--out): ${config.out} does not exist`, 'out');
   if (existsSync(e.secretFile)) throw new ConfigError(`out (--out): ${e.secretFile} exists already; move it away to enroll ${e.tag} again`, 'out');

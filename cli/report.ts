@@ -12,10 +12,10 @@ export const ReportCliSchema = Type.Object(
     api: Type.String({ minLength: 1, description: 'the collector API, e.g. http://127.0.0.1:8080 (required)' }),
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token, when the collector requires one for reads' })),
     target: Type.String({ pattern: ID_PATTERN, errorMessage: ID_RULE, description: 'target id (required)' }),
-    since: Type.String({ ...DURATION, description: 'how far back the report reaches (default 24h; 30d and more read hourly rollups)' }),
-    until: Type.Optional(Type.String({ minLength: 1, description: 'end of the range: ISO 8601, ms since the epoch, or a duration ago such as 2h (default: now)' })),
-    format: Type.Union([Type.Literal('md'), Type.Literal('html'), Type.Literal('json')], { errorMessage: 'must be md, html or json', description: 'md (default), html (one self-contained file) or json' }),
-    window: Type.Optional(Type.String({ ...DURATION, description: 'diagnosis window of the verdict (default: the collector\'s long window)' })),
+    since: Type.String({ ...DURATION, description: 'how far back the report reaches (30d and more read hourly rollups)' }),
+    until: Type.Optional(Type.String({ minLength: 1, description: 'end of the range: ISO 8601, ms since the epoch, or a duration ago such as 2h (without it: now)' })),
+    format: Type.Union([Type.Literal('md'), Type.Literal('html'), Type.Literal('json')], { errorMessage: 'must be md, html or json', description: 'md, html (one self-contained file) or json' }),
+    window: Type.Optional(Type.String({ ...DURATION, description: 'diagnosis window of the verdict (without it: the collector\'s long window)' })),
     output: Type.Optional(Type.String({ minLength: 1, description: 'write the report to this file instead of standard output' })),
   },
   { additionalProperties: false },
@@ -24,16 +24,25 @@ export const ReportCliSchema = Type.Object(
 export const REPORT_USAGE =
   'Usage: crossprobe report --api URL --target ID [--since 24h] [--until TIME] [--format md|html|json] [--window 1h] [--output FILE] [--token T]';
 
+/** What `crossprobe report` uses for a key nobody set (the parser applies these, --help shows them). */
+export const REPORT_DEFAULTS = Object.freeze({ since: '24h', format: 'md' as const });
+
+/** Parses `crossprobe report`'s flags, environment and config file; throws ConfigError. */
+export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  const { config, positionals } = loadConfig(ReportCliSchema, argv, env, REPORT_DEFAULTS);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${REPORT_USAGE}`);
+  return config;
+}
+
 const ACCEPT = { md: 'text/markdown', html: 'text/html', json: 'application/json' } as const;
 
 /** `crossprobe report`: the regional failure report of a target, from the collector API. */
 export async function reportCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${configHelp(ReportCliSchema, REPORT_USAGE)}\n`);
+    process.stdout.write(`${configHelp(ReportCliSchema, REPORT_USAGE, { defaults: REPORT_DEFAULTS })}\n`);
     return 0;
   }
-  const { config, positionals } = loadConfig(ReportCliSchema, argv, process.env, { since: '24h', format: 'md' });
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${REPORT_USAGE}`);
+  const config = parseReportArgs(argv, process.env);
   try {
     const base = normalizeApiBase(config.api);
     const query = new URLSearchParams({ since: config.since, format: config.format });

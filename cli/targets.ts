@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, parseTarget, type TargetSpec } from '../proto/index.js';
+import { ConfigError, formatDuration, parseTarget, TARGET_DEFAULTS, type TargetSpec } from '../proto/index.js';
 // the client alone: the API's index would load fastify and SQLite for a one-shot command
 import { apiClient, ApiClientError, type ApiClient } from './api-client.js';
-import { loadConfig, parseDocument } from '../common/index.js';
+import { configHelp, envOf, loadConfig, parseDocument } from '../common/index.js';
+
+// what the server applies to a target that leaves these out (proto's own defaults)
+const SERVER = {
+  method: TARGET_DEFAULTS.method,
+  interval: formatDuration(TARGET_DEFAULTS.intervalMs),
+  timeout: formatDuration(TARGET_DEFAULTS.timeoutMs),
+  status: TARGET_DEFAULTS.expectStatus.join('-'),
+};
 
 /**
  * What `crossprobe targets` takes. Target fields are flags only (CROSSPROBE_ID is the agent's id) and
@@ -15,12 +23,12 @@ export const TargetsCliSchema = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1, description: 'bearer token (the collector\'s API token for add/rm)' })),
     id: Type.Optional(Type.String({ minLength: 1, description: 'add: target id, [a-z0-9-]{1,63}' })),
     url: Type.Optional(Type.String({ minLength: 1, description: 'add: http:// or https:// URL to probe' })),
-    method: Type.Optional(Type.String({ minLength: 1, description: 'add: HTTP method (default GET)' })),
-    interval: Type.Optional(Type.String({ minLength: 1, description: 'add: probe interval (default 60s)' })),
-    timeout: Type.Optional(Type.String({ minLength: 1, description: 'add: probe timeout (default 10s, at most the interval)' })),
+    method: Type.Optional(Type.String({ minLength: 1, description: `add: HTTP method (server default ${SERVER.method})` })),
+    interval: Type.Optional(Type.String({ minLength: 1, description: `add: probe interval (server default ${SERVER.interval})` })),
+    timeout: Type.Optional(Type.String({ minLength: 1, description: `add: probe timeout (server default ${SERVER.timeout}, at most the interval)` })),
     bodyContains: Type.Optional(Type.String({ minLength: 1, description: 'add: the body must contain this text' })),
-    status: Type.Optional(Type.String({ minLength: 1, description: 'add: accepted statuses MIN-MAX (default 200-399)' })),
-    regions: Type.Optional(Type.String({ minLength: 1, description: 'add: comma-separated regions that probe it (default: every region)' })),
+    status: Type.Optional(Type.String({ minLength: 1, description: `add: accepted statuses MIN-MAX (server default ${SERVER.status})` })),
+    regions: Type.Optional(Type.String({ minLength: 1, description: 'add: comma-separated regions that probe it (without it: every region)' })),
     resolveAll: Type.Boolean({ description: 'add: probe every resolved IP (the default)' }),
     noResolveAll: Type.Boolean({ description: 'add: probe one resolved IP only' }),
     identity: Type.Array(Type.String(), { description: 'add: serving-node identity header (repeatable)' }),
@@ -40,6 +48,19 @@ export const TARGETS_USAGE = [
   '       crossprobe targets rm   --api URL [--token T] ID...',
 ].join('\n');
 
+/** What `crossprobe targets` uses for a key nobody set (the parser applies these, --help shows them). */
+export const TARGETS_DEFAULTS = Object.freeze({ resolveAll: false, noResolveAll: false, identity: [], replace: false, json: false });
+
+/** The only variables `crossprobe targets` reads: CROSSPROBE_ID, CROSSPROBE_URL... would belong to an agent on the same machine. */
+const TARGETS_ENV = ['api', 'token'] as const;
+
+/** Parses `crossprobe targets`' flags, its few environment variables and config file; throws ConfigError. */
+export function parseTargetsArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  const own: NodeJS.ProcessEnv = { CROSSPROBE_CONFIG: env.CROSSPROBE_CONFIG };
+  for (const k of TARGETS_ENV) own[envOf(k)] = env[envOf(k)];
+  return loadConfig(TargetsCliSchema, argv, own, { ...TARGETS_DEFAULTS, identity: [] });
+}
+
 const ADD_ONLY = ['id', 'url', 'method', 'interval', 'timeout', 'bodyContains', 'status', 'regions', 'file'] as const;
 
 interface StoredTargetView {
@@ -54,10 +75,7 @@ export async function targetsCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${targetsHelp()}\n`);
     return 0;
   }
-  // Only the connection settings come from the environment: CROSSPROBE_ID, CROSSPROBE_URL... would
-  // belong to an agent running on the same machine.
-  const env = { CROSSPROBE_API: process.env.CROSSPROBE_API, CROSSPROBE_TOKEN: process.env.CROSSPROBE_TOKEN, CROSSPROBE_CONFIG: process.env.CROSSPROBE_CONFIG };
-  const { config, positionals } = loadConfig(TargetsCliSchema, argv, env, { resolveAll: false, noResolveAll: false, identity: [], replace: false, json: false });
+  const { config, positionals } = parseTargetsArgs(argv, process.env);
   const [sub, ...rest] = positionals;
   if (sub !== 'add' && sub !== 'list' && sub !== 'rm') {
     throw new ConfigError(`${sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`}: expected add, list or rm\n\n${TARGETS_USAGE}`);
@@ -66,6 +84,12 @@ export async function targetsCommand(argv: string[]): Promise<number> {
     const used = ADD_ONLY.filter((k) => config[k] !== undefined);
     if (used.length > 0) throw new ConfigError(`--${flag(used[0]!)} is an option of "targets add", not of "targets ${sub}"`);
   }
+  // every required option left out, at once
+  const missing = [
+    ...(config.api === undefined ? ['api (--api, CROSSPROBE_API)'] : []),
+    ...(sub === 'add' && config.file === undefined ? (['id', 'url'] as const).filter((k) => config[k] === undefined).map((k) => `${k} (--${k})`) : []),
+  ];
+  if (missing.length > 1) throw new ConfigError(`${missing.join(', ')}: are required${sub === 'add' ? ' for "targets add" (or --file instead of --id and --url)' : ''}`, 'api');
   if (config.api === undefined) throw new ConfigError('api (--api, CROSSPROBE_API): is required', 'api');
   const client = apiClient(config.api, config.token ?? null);
   try {
@@ -85,14 +109,8 @@ const flag = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLower
 
 /** The options; unlike other commands', only --api, --token and --config are read from the environment. */
 export function targetsHelp(): string {
-  const lines = [TARGETS_USAGE, '', 'Options:'];
-  for (const [key, s] of Object.entries(TargetsCliSchema.properties)) {
-    const takesValue = s.type !== 'boolean';
-    lines.push(`  --${flag(key)}${takesValue ? ' VALUE' : ''}`.padEnd(32) + (s.description ?? ''));
-  }
-  lines.push('  --config FILE'.padEnd(32) + 'YAML or JSON file with the keys above');
-  lines.push('', 'Environment: CROSSPROBE_API, CROSSPROBE_TOKEN, CROSSPROBE_CONFIG.');
-  return lines.join('\n');
+  const env = [...TARGETS_ENV.map(envOf), 'CROSSPROBE_CONFIG'].join(', ');
+  return `${configHelp(TargetsCliSchema, TARGETS_USAGE, { defaults: TARGETS_DEFAULTS, env: false })}\n\nEnvironment: ${env}.`;
 }
 
 /** The target spec the `add` flags describe (the server validates it). */
@@ -120,9 +138,16 @@ export function specFromFlags(c: TargetsCli): Record<string, unknown> {
 }
 
 function specsFromFile(file: string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`file (--file): cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`, 'file');
+  }
   let doc: unknown;
   try {
-    doc = parseDocument(readFileSync(file, 'utf8'));
+    doc = parseDocument(text);
   } catch (err) {
     throw new ConfigError(`${file}: ${(err as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, DURATION_PATTERN, MAX_DURATION_MS, MAX_TIMER_MS, durationProblem, formatDuration, parseDuration, loadNatsAccess, NATS_ACCESS_PROPERTIES, type NatsAccess } from '../proto/index.js';
-import { loadConfig, configHelp } from '../common/index.js';
+import { loadConfig, configHelp, serviceStateDir, userStateDir } from '../common/index.js';
 
 const Duration = (description: string) =>
   Type.String({ pattern: DURATION_PATTERN, errorMessage: 'must be a duration such as 500ms, 30s, 15m or 1h', description });
@@ -13,7 +13,7 @@ export const CollectorConfigSchema = Type.Object(
   {
     nats: Type.String({ minLength: 1, description: 'NATS server URL(s), comma-separated' }),
     ...NATS_ACCESS_PROPERTIES,
-    db: Type.String({ minLength: 1, description: 'SQLite database file (created when missing)' }),
+    db: Type.String({ minLength: 1, description: 'SQLite database file (created, with its directory, when missing)' }),
     listen: Type.String({
       pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s\\[\\]]+):\\d{1,5}$',
       errorMessage: 'must be HOST:PORT, e.g. 127.0.0.1:8080 or [::]:8080',
@@ -32,13 +32,13 @@ export const CollectorConfigSchema = Type.Object(
     heartbeatInterval: Duration('the agents\' heartbeat interval; an agent is stale after 3 of them without a heartbeat'),
     webhook: Type.Array(Type.String(), { description: 'URL that gets a JSON POST when an incident opens, changes or resolves, and when an agent goes silent or loses its network (repeatable)' }),
     slackWebhook: Type.Array(Type.String(), { description: 'Slack-compatible incoming-webhook URL for the same alerts, as one sentence (repeatable)' }),
-    publicUrl: Type.Optional(Type.String({ minLength: 1, description: 'the API\'s URL as operators reach it, for links in alerts (default: http://LISTEN)' })),
+    publicUrl: Type.Optional(Type.String({ minLength: 1, description: 'the API\'s URL as operators reach it, for links in alerts (without it: http://LISTEN)' })),
     incidentInterval: Duration('how often every target is diagnosed for incidents'),
     resolveAfter: Duration('an incident resolves after its target stays healthy this long (an agent alert: after the agent is fine this long)'),
     confirmEvaluations: Type.Integer({ minimum: 1, maximum: 100, errorMessage: 'must be a whole number from 1 to 100', description: 'consecutive failing diagnoses that open an incident' }),
     allowPrivateTargets: Type.Boolean({
       description:
-        'accept targets whose URL names a loopback, link-local, private or reserved address (default: refused with 400; agents enforce their own --allow-private-targets on the resolved IP)',
+        'accept targets whose URL names a loopback, link-local, private or reserved address (without it: refused with 400; agents enforce their own --allow-private-targets on the resolved IP)',
     }),
     streamReplicas: Type.Integer({
       minimum: 1,
@@ -103,16 +103,26 @@ export interface CollectorConfig {
 
 export const COLLECTOR_USAGE = 'Usage: crossprobe collector --nats URL [--nats-ca FILE --nats-nkey FILE] --db FILE --listen HOST:PORT [--api-token T | --insecure-open-api] [--read-token T] [--short-window 5m --long-window 1h]';
 
-export function collectorHelp(): string {
-  return configHelp(CollectorConfigSchema, COLLECTOR_USAGE);
+/** The help text, showing the defaults as they are in `env` (the database's depends on it). */
+export function collectorHelp(env: NodeJS.ProcessEnv = process.env): string {
+  return configHelp(CollectorConfigSchema, COLLECTOR_USAGE, { defaults: collectorDefaults(env) });
 }
 
-/** Parses the collector's flags, environment and config file; throws ConfigError naming the key. */
-export function parseCollectorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CollectorConfig {
-  const state = env.STATE_DIRECTORY?.split(':')[0] ?? '.crossprobe';
-  const { config, positionals } = loadConfig(CollectorConfigSchema, argv, env, {
+/**
+ * The database when --db is not given: never in the working directory. Under systemd
+ * $STATE_DIRECTORY/collector.db (the unit's own directory, /var/lib/crossprobe); otherwise the user's
+ * state directory, as the agent's spool: $XDG_STATE_HOME, else ~/.local/state, then crossprobe/collector.db.
+ */
+export function defaultDbPath(env: NodeJS.ProcessEnv): string {
+  const service = serviceStateDir(env);
+  return service !== null ? join(service, 'collector.db') : join(userStateDir(env), 'crossprobe', 'collector.db');
+}
+
+/** What the collector uses for a key nobody set: the parser applies these, and --help shows them. */
+export function collectorDefaults(env: NodeJS.ProcessEnv) {
+  return {
     nats: 'nats://127.0.0.1:4222',
-    db: join(state, 'collector.db'),
+    db: defaultDbPath(env),
     listen: '127.0.0.1:8080',
     retentionRaw: '14d',
     retentionRollups: '400d',
@@ -135,7 +145,12 @@ export function parseCollectorConfig(argv: readonly string[], env: NodeJS.Proces
     maxRejects: 100_000,
     maxClockSkew: '5m',
     logLevel: 'info',
-  });
+  } satisfies Partial<CollectorConfigInput>;
+}
+
+/** Parses the collector's flags, environment and config file; throws ConfigError naming the key. */
+export function parseCollectorConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CollectorConfig {
+  const { config, positionals } = loadConfig(CollectorConfigSchema, argv, env, collectorDefaults(env));
   if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}" (see --help)`);
   return finishCollectorConfig(config);
 }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { connect, type KV, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { ensureTargetsBucket, targetToWire, COLLECTOR_INBOX_PREFIX, describeNatsAccess, natsConnectOptions } from '../proto/index.js';
@@ -46,13 +48,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     }
   };
   try {
-    const store = (running.store = openStore(config.db, {
-      maxRejects: config.ingest.maxRejects,
-      onBadTarget: (target, err) =>
-        logger.error({ event: 'stored-target-invalid', target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
-    }));
-    logger.info({ db: config.db, schema: store.schema }, 'database open');
-
+    // NATS first: a collector that cannot start leaves no database behind.
     let nc: NatsConnection;
     try {
       nc = running.nc = await connect({
@@ -66,11 +62,20 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
         ignoreAuthErrorAbort: true,
       });
     } catch (err) {
-      throw new Error(`cannot connect to NATS at ${config.nats.join(', ')}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot connect to NATS at ${config.nats.join(', ')}: ${(err as Error).message}${natsHelp(err)}`, { cause: err });
     }
     watchNats(nc, logger);
     logger.info({ event: 'nats-connected', server: nc.getServer(), ...describeNatsAccess(config.natsAccess) }, 'connected to NATS');
     const kv = await ensureTargetsBucket(nc, { replicas: config.streamReplicas });
+
+    mkdirSync(dirname(config.db), { recursive: true });
+    const store = (running.store = openStore(config.db, {
+      maxRejects: config.ingest.maxRejects,
+      onBadTarget: (target, err) =>
+        logger.error({ event: 'stored-target-invalid', target, err }, 'stored target does not validate; skipped (API listing, dashboard, incidents, KV republish) until replaced or deleted'),
+    }));
+    logger.info({ db: config.db, schema: store.schema }, 'database open');
+
     await republishMissingTargets(store, kv, logger);
 
     // The port is taken before ingest starts: a collector that cannot serve must not take results
@@ -140,6 +145,21 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
   logger.info('collector stopping');
   await teardown();
   logger.info('collector stopped');
+}
+
+/**
+ * What to do when no NATS server answers at all (nothing listens, or nothing answers in time): how to
+ * start one. Other failures (TLS, credentials) carry their own reason.
+ */
+function natsHelp(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code !== 'CONNECTION_REFUSED' && code !== 'TIMEOUT' && code !== 'CONNECTION_TIMEOUT') return '';
+  return [
+    '',
+    'No NATS server answers there. Start one with JetStream, e.g.:',
+    '  sudo apt-get install nats-server && nats-server -js',
+    'then run this command again (--nats URL for another server). To try crossprobe on one machine instead: npm run dev (or crossprobe dev).',
+  ].join('\n');
 }
 
 /** Deletes expired rows now and every interval; never two runs at once. */

@@ -13,15 +13,26 @@ export interface DemoAlert {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+/** Alerts GET shows at most (the newest). */
+export const MAX_SHOWN_ALERTS = 100;
+
+/** An alert as `GET /alerts` shows it. */
+export interface ReceivedAlert extends DemoAlert {
+  readonly receivedAt: string;
+}
 
 /**
  * The demo's stand-in for Slack or a pager: a webhook receiver on loopback that the demo collector
  * posts its alerts to (`--webhook`), so `crossprobe dev` shows what would wake an operator, and when.
+ * Opened in a browser (GET), it shows the alerts received so far, newest first, as JSON.
  */
 export class AlertReceiver {
   private listener: ((alert: DemoAlert) => void) | null = null;
   /** Alerts that arrived while nobody listened (between the fleet's start and the story's). */
   private readonly early: DemoAlert[] = [];
+  /** The newest alerts, oldest first, at most MAX_SHOWN_ALERTS. */
+  private readonly recent: ReceivedAlert[] = [];
+  private received = 0;
 
   private constructor(
     private readonly server: Server,
@@ -31,8 +42,13 @@ export class AlertReceiver {
   static async start(): Promise<AlertReceiver> {
     let self: AlertReceiver | null = null;
     const server = createServer((req, res) => {
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        const body = self === null ? '{}' : `${JSON.stringify(self.shown(), null, 2)}\n`;
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(req.method === 'GET' ? body : undefined);
+        return;
+      }
       if (req.method !== 'POST') {
-        res.writeHead(405, { allow: 'POST' }).end();
+        res.writeHead(405, { allow: 'GET, HEAD, POST' }).end();
         return;
       }
       const chunks: Buffer[] = [];
@@ -70,7 +86,15 @@ export class AlertReceiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** What GET answers: the alerts received so far, newest first (the newest MAX_SHOWN_ALERTS). */
+  shown(): { received: number; shown: number; alerts: ReceivedAlert[] } {
+    return { received: this.received, shown: this.recent.length, alerts: [...this.recent].reverse() };
+  }
+
   private deliver(alert: DemoAlert): void {
+    this.received++;
+    this.recent.push({ ...alert, receivedAt: new Date().toISOString() });
+    if (this.recent.length > MAX_SHOWN_ALERTS) this.recent.shift();
     if (this.listener === null) this.early.push(alert);
     else this.listener(alert);
   }

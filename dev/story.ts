@@ -53,7 +53,8 @@ export async function playStory(fleet: Fleet, steps: readonly Step[], speed: num
   const outcomes: StepOutcome[] = [];
   const t0 = Date.now();
   const stamp = () => `[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)}s]`;
-  let last = '';
+  // null: the first diagnosis is printed, healthy or not, so the first step is not silent
+  let last: string | null = null;
   let start = t0;
   let stepAlerts: { type: DemoAlert['type']; seconds: number }[] = [];
   fleet.alerts.listen((a) => {

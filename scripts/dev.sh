@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_apt nats-server nats-server
+echo "crossprobe dev: building (tsc, under a minute)"
 npm run --silent build
 exec node dist/cli/main.js dev "$@"

@@ -12,7 +12,7 @@ case "$(node --version)" in v20.*) echo "crossprobe setup: Node $(node --version
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "crossprobe setup: installing npm packages (npm ci; better-sqlite3 may take a minute to compile)"
+  echo "crossprobe setup: installing npm packages (npm ci; first run only, ~2 min: better-sqlite3 compiles)"
   npm ci --no-audit --no-fund >/dev/null || fail "npm ci failed"
 fi
 
@@ -25,7 +25,7 @@ ensure_apt() {
     fail "$cmd is missing. Install it with: sudo apt-get install -y $pkg   (then run this command again)"
   fi
   command -v apt-get >/dev/null 2>&1 || fail "$cmd is missing and this is not a Debian/Ubuntu machine: install the $pkg package."
-  echo "crossprobe setup: installing $pkg (apt-get)"
+  echo "crossprobe setup: installing $pkg (apt-get, once)"
   if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null || fail "apt-get update failed"; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null || fail "apt-get install $pkg failed"
 }

@@ -70,6 +70,10 @@ describe('crossprobe dev: the demo story', () => {
     const routing = out.slice(out.indexOf('verdict routing'));
     assert.match(routing.split('\n').find((l) => l.includes('next step:')) ?? '', /mtr .* from an agent in ap-south/);
 
+    // where to look is named before the story starts: the dashboard, the alerts page, how long it lasts
+    assert.match(out, /^dashboard +http:\/\/127\.0\.0\.1:\d+\/ /m);
+    assert.match(out, /^alerts +http:\/\/127\.0\.0\.1:\d+\/alerts /m);
+    assert.match(out, /^The story plays for 90 s, step by step below/m);
     assert.match(out, /stopped: nothing left running\./);
     assert.ok(pids.length >= 5, `the pids of nats-server, the collector and three agents are printed: ${pids.join(', ')}`);
     assert.deepEqual(pids.filter(alive), [], 'no process of the fleet outlives the demo');
