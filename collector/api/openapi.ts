@@ -44,12 +44,12 @@ function pathParametersFirst(doc: JsonObject): JsonObject {
   return doc;
 }
 
-const SUCCESS_TEXT: Readonly<Record<string, string>> = { 200: 'OK', 201: 'Created' };
+const RESPONSE_TEXT: Readonly<Record<string, string>> = { 200: 'OK', 201: 'Created', 503: 'Unavailable' };
 
-/** Each success response described by its status (@fastify/swagger would say "Default Response"). */
+/** Each response without a description described by its status (@fastify/swagger would say "Default Response"). */
 function describeResponses(schema: JsonObject): JsonObject {
   for (const [status, response] of Object.entries((schema.response ?? {}) as Record<string, JsonObject>)) {
-    const text = SUCCESS_TEXT[status];
+    const text = RESPONSE_TEXT[status];
     if (text !== undefined && response.description === undefined) response['x-response-description'] = text;
   }
   return schema;

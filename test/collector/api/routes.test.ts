@@ -16,7 +16,7 @@ function context(strictResponses: boolean): { ctx: ApiContext; lines: Record<str
 
 interface Operation {
   operationId: string;
-  parameters?: { name: string; in: string; required: boolean; schema: unknown }[];
+  parameters?: { name: string; in: string; required: boolean; description?: string; schema: object }[];
   requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
   security: unknown[];
@@ -73,7 +73,8 @@ describe('API routes - one definition for fastify and openapi.json', () => {
         assert.deepEqual((op.parameters ?? []).map((p) => `${p.in}:${p.name}`), params, `${where}: parameters, path first`);
         for (const p of op.parameters ?? []) {
           const own = (p.in === 'path' ? r.schema.params : r.schema.querystring)!;
-          sameSchema(p.schema, own.properties[p.name]!, `${where} parameter ${p.name}`);
+          // @fastify/swagger moves a parameter's description from its schema to the parameter
+          sameSchema(p.description === undefined ? p.schema : { ...p.schema, description: p.description }, own.properties[p.name]!, `${where} parameter ${p.name}`);
           assert.equal(p.required, p.in === 'path' || (own.required ?? []).includes(p.name), `${where} parameter ${p.name}: required`);
         }
         if (r.schema.body) sameSchema(op.requestBody?.content['application/json']?.schema, r.schema.body, `${where}: body`);
