@@ -19,7 +19,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       summary: 'Every agent heard from: last heartbeat, version, spool depth, control targets, stale',
       access: 'read',
       schema: { response: { 200: AgentListSchema } },
-      handle: async () => {
+      handler: async () => {
         const now = ctx.now();
         return {
           heartbeatIntervalMs: ctx.heartbeatIntervalMs,
@@ -44,7 +44,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       summary: 'Forget a retired agent: off the agents list, its open alert closed without a word (a running agent comes back with its next heartbeat)',
       access: 'write',
       schema: { params: AgentParams, response: { 200: AgentDeletedSchema, 404: ErrorSchema } },
-      handle: async ({ params }) => {
+      handler: async ({ params }) => {
         if (!ctx.store.deleteAgent(params.region, params.agent)) throw notFound(`agent "${params.region}/${params.agent}" is not known (GET /api/v1/agents lists them)`);
         ctx.logger.info({ region: params.region, agent: params.agent, op: 'delete' }, 'agent forgotten');
         return { deleted: `${params.region}/${params.agent}` };

@@ -34,6 +34,12 @@ export interface ApiContext {
    * agents check the resolved IP themselves; this is the early, clear error.
    */
   readonly allowPrivateTargets?: boolean;
+  /**
+   * Check every JSON reply against what its handler returned (see registerRoutes): a handler whose
+   * value does not fit its response schema answers 500 instead of losing fields silently. For tests;
+   * default false.
+   */
+  readonly strictResponses?: boolean;
 }
 
 /** An agent is stale after this many heartbeat intervals without a heartbeat. */

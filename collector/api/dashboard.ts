@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { buildDashboard, renderDashboardHtml, renderMessagePage } from '../reports/index.js';
 import { STALE_HEARTBEATS, type ApiContext } from './context.js';
 import { defineRoute, type Route } from './route.js';
-import { htmlPageHeaders, newNonce, REPORT_CONTENT_TYPES } from './reports.js';
+import { htmlPageHeaders, newNonce } from './reports.js';
 
 export const DEFAULT_REFRESH_SECONDS = 15;
 
@@ -31,9 +31,8 @@ export function dashboardRoutes(ctx: ApiContext): Route[] {
       operationId: 'dashboard',
       summary: 'The dashboard (HTML): every target\'s last hour per region, open incidents with their verdict, agents and their health',
       access: 'read',
-      produces: REPORT_CONTENT_TYPES.html,
-      schema: { querystring: DashboardQuery, response: { 200: Type.String({ description: 'an HTML page' }) } },
-      handle: async ({ query, reply }) => {
+      schema: { querystring: DashboardQuery, response: { 200: { description: 'an HTML page', content: { 'text/html': { schema: Type.String() } } } } },
+      handler: async ({ query }, reply) => {
         const now = ctx.now();
         const data = buildDashboard(ctx.store, { nowMs: now, staleAfterMs: STALE_HEARTBEATS * ctx.heartbeatIntervalMs, heartbeatIntervalMs: ctx.heartbeatIntervalMs });
         const nonce = newNonce();

@@ -32,7 +32,7 @@ export function diagnosisRoutes(ctx: ApiContext): Route[] {
       summary: 'The region × serving-node grid of failures/probes over the window, per serving dimension',
       access: 'read',
       schema: { params: TargetIdParams, querystring: WindowQuery, response: { 200: GridResponseSchema, 400: ErrorSchema, 404: ErrorSchema } },
-      handle: async ({ params, query }) => {
+      handler: async ({ params, query }) => {
         const { longWindowMs } = diagnosisWindows(ctx, query.window);
         requireKnown(ctx, params.id);
         const now = ctx.now();
@@ -49,7 +49,7 @@ export function diagnosisRoutes(ctx: ApiContext): Route[] {
       summary: 'Where the target\'s failures come from: verdict, findings with suspects, confidence, hints and evidence',
       access: 'read',
       schema: { params: TargetIdParams, querystring: WindowQuery, response: { 200: DiagnosisSchema, 400: ErrorSchema, 404: ErrorSchema } },
-      handle: async ({ params, query }) => {
+      handler: async ({ params, query }) => {
         const windows = diagnosisWindows(ctx, query.window);
         requireKnown(ctx, params.id);
         return evaluateTarget(ctx.store, params.id, ctx.now(), windows);

@@ -56,13 +56,13 @@ export function healthRoutes(ctx: ApiContext): Route[] {
       summary: '200 when the database and NATS are usable, 503 with the reason otherwise',
       access: 'public',
       schema: { response: { 200: HealthSchema, 503: HealthSchema } },
-      handle: async ({ reply }) => {
+      handler: async (_req, reply) => {
         const checks = { db: checkDb(ctx.store), nats: await checkNats(ctx.nc) };
         const failing = Object.values(checks).filter((c) => !c.ok);
-        if (failing.length === 0) return { status: 'ok', checks };
+        if (failing.length === 0) return { status: 'ok' as const, checks };
         const error = new ApiError('CP_UNAVAILABLE', failing.map((c) => c.detail).join('; '));
         void reply.code(503);
-        return { status: 'unavailable', checks, ...error.toBody() };
+        return { status: 'unavailable' as const, checks, ...error.toBody() };
       },
     }),
     defineRoute({
@@ -71,9 +71,8 @@ export function healthRoutes(ctx: ApiContext): Route[] {
       operationId: 'metrics',
       summary: 'Prometheus metrics: ingest counters and lag, per-agent liveness and spool depth, targets',
       access: 'read',
-      produces: 'text/plain; version=0.0.4; charset=utf-8',
-      schema: { response: { 200: MetricsSchema } },
-      handle: async ({ reply }) => {
+      schema: { response: { 200: { content: { 'text/plain': { schema: MetricsSchema } } } } },
+      handler: async (_req, reply) => {
         const now = ctx.now();
         const agents = ctx.store.listAgents().map((a) => ({ ...a, stale: isStale(a, now, ctx.heartbeatIntervalMs) }));
         const text = renderPrometheus(

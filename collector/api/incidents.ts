@@ -95,7 +95,7 @@ export function incidentRoutes(ctx: IncidentRoutesContext): Route[] {
       summary: 'Incidents, newest first, filtered by target and state',
       access: 'read',
       schema: { querystring: IncidentsQuery, response: { 200: IncidentListSchema, 400: ErrorSchema } },
-      handle: async ({ req }) => {
+      handler: async (req) => {
         const q = parseIncidentsQuery(req.query);
         return { incidents: ctx.store.listIncidents(q).map(incidentView) };
       },
@@ -107,7 +107,7 @@ export function incidentRoutes(ctx: IncidentRoutesContext): Route[] {
       summary: 'One incident with its history and the last diagnosis behind it',
       access: 'read',
       schema: { params: IncidentIdParams, response: { 200: IncidentDetailSchema, 400: ErrorSchema, 404: ErrorSchema } },
-      handle: async ({ req }) => {
+      handler: async (req) => {
         const id = (req.params as { id?: unknown }).id;
         if (typeof id !== 'string' || !INCIDENT_ID_PATTERN.test(id)) throw badRequest(`params.id: must be an incident id such as shop-1700000000000 (got ${JSON.stringify(id)})`);
         const incident = ctx.store.getIncident(id);

@@ -1,10 +1,10 @@
-export { buildApi, apiRoutes, BODY_LIMIT_BYTES, type ApiServer } from './server.js';
+export { buildApi, apiRoutes, registerRoutes, BODY_LIMIT_BYTES, type ApiServer } from './server.js';
 export { API_ERRORS, ApiError, toApiError, type ApiErrorCode, type ApiErrorBody } from './errors.js';
 export { authorize, type ApiTokens } from './auth.js';
 export { STALE_HEARTBEATS, type ApiContext, type TargetsKv } from './context.js';
 export { checkDb, checkNats, type Check } from './health.js';
 export { renderPrometheus, collectorMetrics, type MetricFamily, type MetricsInput } from './metrics.js';
-export { openApiDocument, toJsonSchema } from './openapi.js';
+export { swaggerOptions, toJsonSchema } from './openapi.js';
 export { parseTimeParam, DEFAULT_RESULTS_LIMIT } from './results.js';
 export { diagnosisWindows } from './diagnosis.js';
-export type { Route, Access, RouteSchemas } from './route.js';
+export type { Route, Access, RouteSchemas, ApiTypeProvider } from './route.js';

@@ -1,29 +1,17 @@
-import type { TObject, TSchema } from '@sinclair/typebox';
-import type { Route } from './route.js';
+import type { SwaggerOptions } from '@fastify/swagger';
+import type { TSchema } from '@sinclair/typebox';
 import { ErrorSchema } from './schemas.js';
 
 /** JSON as it goes into the document. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  200: 'OK',
-  201: 'Created',
-  400: 'Bad request: the message names the field',
-  401: 'Missing or invalid bearer token',
-  403: 'The token may not do this, or the collector has no API token and refuses writes',
-  404: 'Not found',
-  409: 'Conflict',
-  503: 'Unavailable',
-};
-
 /**
  * A TypeBox schema as plain JSON Schema 2020-12 (OpenAPI 3.1): TypeBox's symbol keys dropped with
  * JSON.stringify, our `errorMessage` annotations removed, and tuples rewritten from draft-07
  * `items: [...]` to `prefixItems`.
  */
-export function toJsonSchema(schema: TSchema): Json {
-  if (schema === ErrorSchema) return { $ref: '#/components/schemas/Error' };
+export function toJsonSchema(schema: TSchema | object): Json {
   return rewrite(JSON.parse(JSON.stringify(schema)) as Json);
 }
 
@@ -43,78 +31,54 @@ function rewrite(node: Json): Json {
   return out;
 }
 
-function parameters(schema: TObject | undefined, where: 'path' | 'query'): Json[] {
-  if (!schema) return [];
-  const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties).map(([name, s]) => {
-    const description = (s as { description?: unknown }).description;
-    return {
-      name,
-      in: where,
-      required: where === 'path' || required.has(name),
-      ...(typeof description === 'string' ? { description } : {}),
-      schema: toJsonSchema(s),
-    };
-  });
+const PARAMETER_ORDER: Readonly<Record<string, number>> = { path: 0, query: 1, header: 2, cookie: 3 };
+
+/** Path parameters before query parameters in every operation (@fastify/swagger lists the query first). */
+function pathParametersFirst(doc: JsonObject): JsonObject {
+  for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, JsonObject>>)) {
+    for (const op of Object.values(item)) {
+      const params = op.parameters as { in: string }[] | undefined;
+      if (Array.isArray(params)) params.sort((a, b) => (PARAMETER_ORDER[a.in] ?? 9) - (PARAMETER_ORDER[b.in] ?? 9));
+    }
+  }
+  return doc;
+}
+
+const RESPONSE_TEXT: Readonly<Record<string, string>> = { 200: 'OK', 201: 'Created', 503: 'Unavailable' };
+
+/** Each response without a description described by its status (@fastify/swagger would say "Default Response"). */
+function describeResponses(schema: JsonObject): JsonObject {
+  for (const [status, response] of Object.entries((schema.response ?? {}) as Record<string, JsonObject>)) {
+    const text = RESPONSE_TEXT[status];
+    if (text !== undefined && response.description === undefined) response['x-response-description'] = text;
+  }
+  return schema;
 }
 
 /**
- * The 2xx content of a route: `produces` is one content type, or several separated by ", " (a route
- * serving formats, e.g. the report): the schema describes the JSON one, the others are text.
+ * @fastify/swagger's options: an OpenAPI 3.1 document generated from the routes fastify serves
+ * (their TypeBox schemas, operationId, summary, tags, security), with each schema cleaned by
+ * `toJsonSchema` on its way into the document only (fastify keeps the originals).
  */
-function successContent(produces: string | undefined, schema: TSchema): JsonObject {
-  const types = (produces ?? 'application/json').split(/,\s+/);
-  if (types.length === 1) return { [types[0]!]: { schema: toJsonSchema(schema) } };
-  return Object.fromEntries(types.map((t) => [t, { schema: t.startsWith('application/json') ? toJsonSchema(schema) : { type: 'string' } }]));
-}
-
-function operation(route: Route): JsonObject {
-  const s = route.schema;
-  const responses: JsonObject = {};
-  const statuses = new Set(Object.keys(s.response).map(Number));
-  if (s.params || s.querystring || s.body) statuses.add(400);
-  if (route.access !== 'public') statuses.add(401);
-  if (route.access === 'write') statuses.add(403);
-  for (const status of [...statuses].sort((a, b) => a - b)) {
-    const schema = s.response[status] ?? ErrorSchema;
-    const content = status < 300 ? successContent(route.produces, schema) : { 'application/json': { schema: toJsonSchema(schema) } };
-    responses[String(status)] = { description: STATUS_TEXT[status] ?? String(status), content };
-  }
-  const tag = route.url === '/' ? 'dashboard' : (route.url.replace(/^\/api\/v1/, '').split('/')[1] ?? 'ops');
+export function swaggerOptions(version: string): SwaggerOptions {
   return {
-    operationId: route.operationId,
-    summary: route.summary,
-    tags: [tag === 'healthz' || tag === 'metrics' ? 'ops' : tag],
-    parameters: [...parameters(s.params, 'path'), ...parameters(s.querystring, 'query')],
-    ...(s.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(s.body) } } } } : {}),
-    responses,
-    security: route.access === 'public' ? [] : [{ bearer: [] }],
-  };
-}
-
-/** The OpenAPI 3.1 document of `routes`, built from the same TypeBox schemas fastify validates with. */
-export function openApiDocument(routes: readonly Route[], version: string): JsonObject {
-  const paths: Record<string, JsonObject> = {};
-  for (const route of routes) {
-    const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const item = (paths[path] ??= {});
-    item[route.method.toLowerCase()] = operation(route);
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'crossprobe collector API',
-      version,
-      description:
-        'Targets, probe results, agents and diagnoses. Durations are strings such as 30s, 15m, 24h. Errors are ' +
-        '{ "error": { "code", "message" } } with a stable code. Writes need the API token; a collector without one ' +
-        'refuses them (403) unless started with --insecure-open-api. ' +
-        'reads need the read (or API) token when a read token is configured.',
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'crossprobe collector API',
+        version,
+        description:
+          'Targets, probe results, agents and diagnoses. Durations are strings such as 30s, 15m, 24h. Errors are ' +
+          '{ "error": { "code", "message" } } with a stable code. Writes need the API token; a collector without one ' +
+          'refuses them (403) unless started with --insecure-open-api. ' +
+          'reads need the read (or API) token when a read token is configured.',
+      },
+      components: {
+        schemas: { Error: toJsonSchema(ErrorSchema) as JsonObject },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
     },
-    paths,
-    components: {
-      schemas: { Error: rewrite(JSON.parse(JSON.stringify(ErrorSchema)) as Json) },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    },
+    transform: ({ schema, url }) => ({ schema: describeResponses(toJsonSchema(schema ?? {}) as JsonObject) as typeof schema, url }),
+    transformObject: (doc) => pathParametersFirst(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as unknown as JsonObject) as never,
   };
 }

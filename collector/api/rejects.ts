@@ -12,7 +12,7 @@ export function rejectRoutes(ctx: ApiContext): Route[] {
       summary: 'Malformed or invalid messages ingest set aside: subject, reason, time, size and first bytes',
       access: 'read',
       schema: { querystring: RejectsQuery, response: { 200: RejectListSchema, 400: ErrorSchema } },
-      handle: async ({ query }) => {
+      handler: async ({ query }) => {
         const limit = query.limit ?? 50;
         const bytes = query.bytes ?? 64;
         const rows = ctx.store.listRejects(limit + 1, query.before);

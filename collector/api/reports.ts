@@ -99,9 +99,23 @@ export function reportRoutes(ctx: ApiContext): Route[] {
         'The regional failure report over ?since= (default 24h) up to ?until= (default now): verdict, region × node grid, heatmap, ' +
         'codes and provenance, phase timings, incidents, sample failures; ?format=json|md|html',
       access: 'read',
-      produces: `${REPORT_CONTENT_TYPES.json}, ${REPORT_CONTENT_TYPES.md}, ${REPORT_CONTENT_TYPES.html}`,
-      schema: { params: TargetIdParams, querystring: ReportQuery, response: { 200: ReportSchema, 400: ErrorSchema, 404: ErrorSchema } },
-      handle: async ({ params, query, reply }) => {
+      schema: {
+        params: TargetIdParams,
+        querystring: ReportQuery,
+        response: {
+          200: {
+            description: 'The report in the format asked for',
+            content: {
+              'application/json': { schema: ReportSchema },
+              'text/markdown': { schema: Type.String({ description: 'Markdown' }) },
+              'text/html': { schema: Type.String({ description: 'one self-contained page' }) },
+            },
+          },
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
+      },
+      handler: async ({ params, query }, reply) => {
         const now = ctx.now();
         const sinceMs = parseSince(query.since);
         const untilMs = query.until === undefined ? null : parseTimeParam(query.until, 'querystring.until', now);

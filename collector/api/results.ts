@@ -36,9 +36,9 @@ export function resultRoutes(ctx: ApiContext): Route[] {
       summary: 'Probe results, filtered, newest first by default; follow nextCursor for the next page',
       access: 'read',
       schema: { querystring: ResultsQuery, response: { 200: ResultPageSchema, 400: ErrorSchema } },
-      handle: async ({ query }) => {
+      handler: async (req) => {
         const now = ctx.now();
-        const { from, to, limit, cursor, ...filters } = query;
+        const { from, to, limit, cursor, ...filters } = req.query;
         const q: ResultQuery = {
           ...filters,
           limit: limit ?? DEFAULT_RESULTS_LIMIT,

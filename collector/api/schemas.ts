@@ -32,9 +32,19 @@ export const TargetIdParams = Type.Object({ id: Id('target id') }, { additionalP
 
 export { TargetSpecSchema };
 
+/** A target as the API shows it: TargetSpecSchema with an identity rule's fields in the order sent (header, name, pattern). */
+const rule = TargetSpecSchema.properties.identity.items.properties;
+const TargetViewSchema = Type.Object(
+  {
+    ...TargetSpecSchema.properties,
+    identity: Type.Optional(Type.Array(Type.Object({ header: rule.header, name: rule.name, pattern: rule.pattern }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false },
+);
+
 /** A stored target: the normalized spec (every default applied) and when it was created / last changed. */
 export const StoredTargetSchema = Type.Object({
-  target: TargetSpecSchema,
+  target: TargetViewSchema,
   createdAt: Time('when the target was created'),
   updatedAt: Time('when the target was last replaced'),
 });
@@ -114,14 +124,14 @@ const ControlSchema = Type.Object({
   consecutiveFailures: Type.Integer(),
   totalMs: Nullable(Type.Number()),
 });
+// In the order GET /api/v1/agents has always sent them (the serializer follows the schema's order).
 export const AgentSchema = Type.Object({
   region: Type.String(),
   agent: Type.String(),
   version: Type.String(),
-  lastSeen: Time('when its last heartbeat arrived (collector clock)'),
-  lastSeenMs: Ms('the same, in ms since the epoch'),
-  stale: Type.Boolean({ description: 'no heartbeat for more than 3 heartbeat intervals' }),
-  startedAt: Time('when the agent started (agent clock)'),
+  lastSeenMs: Ms('when its last heartbeat arrived (collector clock), in ms since the epoch'),
+  sentAtMs: Ms('when the agent sent its last heartbeat (agent clock)'),
+  startedAtMs: Ms('when the agent started (agent clock)'),
   targets: Type.Integer(),
   spoolDepth: Type.Integer({ description: 'results waiting in its disk spool' }),
   spoolDropped: Type.Integer(),
@@ -136,6 +146,9 @@ export const AgentSchema = Type.Object({
   memoryQueueDepth: Type.Integer({ description: 'results waiting in its memory queue' }),
   memoryQueueBytes: Type.Integer(),
   memoryQueueDropped: Type.Integer({ description: 'results dropped past the memory queue\'s bound since it started' }),
+  lastSeen: Time('when its last heartbeat arrived (collector clock)'),
+  stale: Type.Boolean({ description: 'no heartbeat for more than 3 heartbeat intervals' }),
+  startedAt: Time('when the agent started (agent clock)'),
 });
 export const AgentParams = Type.Object({ region: Id('the agent\'s region'), agent: Id('the agent\'s id') }, { additionalProperties: false });
 

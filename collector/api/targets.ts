@@ -67,7 +67,7 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       summary: 'Every target, with every default applied',
       access: 'read',
       schema: { response: { 200: TargetListSchema } },
-      handle: async () => ({ targets: ctx.store.listTargets().map(view) }),
+      handler: async () => ({ targets: ctx.store.listTargets().map(view) }),
     }),
     defineRoute({
       method: 'POST',
@@ -76,8 +76,8 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       summary: 'Create a target (409 when its id exists); the agents pick it up from the KV bucket',
       access: 'write',
       schema: { body: TargetSpecSchema, response: { 201: StoredTargetSchema, 400: ErrorSchema, 409: ErrorSchema } },
-      handle: async ({ body, reply }) => {
-        const target = targetFromBody(ctx, body);
+      handler: async (req, reply) => {
+        const target = targetFromBody(ctx, req.body);
         if (ctx.store.hasTarget(target.id)) throw new ApiError('CP_CONFLICT', `target "${target.id}" already exists; use PUT /api/v1/targets/${target.id} to replace it`);
         const saved = await write(ctx, target, 'create');
         void reply.code(201).header('location', `${BASE}/${target.id}`);
@@ -91,7 +91,7 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       summary: 'One target',
       access: 'read',
       schema: { params: TargetIdParams, response: { 200: StoredTargetSchema, 404: ErrorSchema } },
-      handle: async ({ params }) => view(stored(ctx, params.id)),
+      handler: async (req) => view(stored(ctx, req.params.id)),
     }),
     defineRoute({
       method: 'PUT',
@@ -100,8 +100,9 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       summary: 'Create or replace a target (201 when created, 200 when replaced)',
       access: 'write',
       schema: { params: TargetIdParams, body: TargetSpecSchema, response: { 200: StoredTargetSchema, 201: StoredTargetSchema, 400: ErrorSchema } },
-      handle: async ({ params, body, reply }) => {
-        const target = targetFromBody(ctx, body);
+      handler: async (req, reply) => {
+        const { params } = req;
+        const target = targetFromBody(ctx, req.body);
         if (target.id !== params.id) throw badRequest(`body.id: must equal the id in the path ("${params.id}"), got "${target.id}"`);
         const created = !ctx.store.hasTarget(target.id);
         const saved = await write(ctx, target, 'put');
@@ -116,7 +117,7 @@ export function targetRoutes(ctx: ApiContext): Route[] {
       summary: 'Delete a target from the store and the KV bucket (its results stay until retention)',
       access: 'write',
       schema: { params: TargetIdParams, response: { 200: DeletedSchema, 404: ErrorSchema } },
-      handle: async ({ params }) => {
+      handler: async ({ params }) => {
         // a row that no longer validates can still be deleted
         if (!ctx.store.hasTarget(params.id)) throw notFound(`target "${params.id}" does not exist`);
         try {

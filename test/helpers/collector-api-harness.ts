@@ -70,6 +70,8 @@ export class ApiHarness {
         now: () => Date.now(),
         ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
         allowPrivateTargets: opts.allowPrivateTargets ?? true,
+        // every reply checked against what its handler returned (fields its schema does not name, types)
+        strictResponses: true,
       });
       await app.ready();
       return new ApiHarness(app, store, nats, nc, kv, dir, ingest, lines);
