@@ -10,6 +10,11 @@
  *     between two calls, the clock advanced (what the incidents loop and the API pay);
  *   - classify: the pure classifier alone on the same observations.
  * Target (issue #3): warm ≤ 10 ms. Env: BENCH_RUNS (default 30).
+ *
+ * Performance notes on the classifier (what the "classify" line measures):
+ *   - findings.ts probesOf walks every probe of a pattern's cells in its own small function: V8
+ *     optimizes a small hot function sooner than the long one that words the finding, whose loops
+ *     otherwise ran unoptimized, allocating for every probe (the origin-outage state shows it most).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

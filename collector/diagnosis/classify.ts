@@ -132,6 +132,21 @@ function span(cells: readonly Cell[]): { rows: string[]; columns: string[] } {
   };
 }
 
+/** A pattern before its clean comparison group is known (that needs every pattern of the grid). */
+type Pattern = Omit<Located, 'cleanOutside'>;
+
+/** The cells no pattern has claimed yet, by cell key: each phase of `locate` takes out what it explains. */
+type Active = Map<string, Cell>;
+
+/** What every phase of `locate` reads: the grid, its test family and the level each test must reach. */
+interface Search {
+  readonly grid: Grid;
+  readonly budget: Budget;
+  readonly options: DiagnosisOptions;
+  /** alpha / tests: the Bonferroni-corrected level. */
+  readonly threshold: number;
+}
+
 /**
  * Finds the patterns in a grid, strongest first, explaining each away before looking for the next:
  * 1. lines (rows and columns): the most significant line is checked for consistency — failures
@@ -142,191 +157,234 @@ function span(cells: readonly Cell[]): { rows: string[]; columns: string[] } {
  * 4. what is left against the background rate: origin when it covers (nearly) every row and column.
  */
 export function locate(grid: Grid, budget: Budget, options: DiagnosisOptions, explained: Explained = NOTHING_EXPLAINED): Located[] {
-  const threshold = budget.alpha / Math.max(1, budget.tests);
-  const active = new Map(grid.cells);
-  const found: Omit<Located, 'cleanOutside'>[] = [];
-  const dim = grid.dimension;
+  const search: Search = { grid, budget, options, threshold: budget.alpha / Math.max(1, budget.tests) };
+  const active: Active = new Map(grid.cells);
+  const found: Pattern[] = [];
+  found.push(...findLines(search, active));
+  found.push(...findCells(search, active));
+  setAsideExplained(active, explained);
+  found.push(...findBlocks(search, active));
+  const residual = findResidual(search, active);
+  if (residual !== null) found.push(residual);
+  return found.map((l) => ({ ...l, cleanOutside: cleanOutside(grid, l, found) }));
+}
 
-  const qualifies = (inside: Tally, outside: Tally, p: number, level: number): boolean =>
-    inside.failures >= options.minFailures &&
-    outside.probes > 0 &&
-    rate(inside) >= options.minRateRatio * rate(outside) &&
-    p <= level;
+/** Enough failures, something to compare with, a rate well above it, and significant at `level`. */
+function qualifies(options: DiagnosisOptions, inside: Tally, outside: Tally, p: number, level: number): boolean {
+  return inside.failures >= options.minFailures && outside.probes > 0 && rate(inside) >= options.minRateRatio * rate(outside) && p <= level;
+}
 
-  const fisher = (compared: string, inside: Tally, outside: Tally, p: number): TestEvidence => ({
+function fisherEvidence(search: Search, compared: string, inside: Tally, outside: Tally, p: number): TestEvidence {
+  return {
     method: 'fisher-exact',
     compared,
     inside: counts(inside),
     outside: counts(outside),
     baselineRate: null,
     p,
-    tests: budget.tests,
-    pAdjusted: Math.min(1, p * budget.tests),
-  });
-
-  const describeLine = (t: LineTest): string =>
-    t.kind === 'column'
-      ? `${dim} ${t.key} vs the other ${dim} values in the same regions`
-      : `region ${t.key} vs the other regions on the same ${dim} values`;
-
-  const otherRowsReach = (column: string, row: string): boolean => {
-    for (const c of active.values()) if (c.column === column && c.row !== row) return true;
-    return false;
+    tests: search.budget.tests,
+    pAdjusted: Math.min(1, p * search.budget.tests),
   };
+}
 
-  const pathKind = (cell: Cell): LocatedKind => (otherRowsReach(cell.column, cell.row) ? 'cell' : 'unpinned-cell');
+function claim(active: Active, cells: readonly Cell[]): void {
+  for (const c of cells) active.delete(cellKey(c.row, c.column));
+}
 
-  const remove = (cells: readonly Cell[]): void => {
-    for (const c of cells) active.delete(cellKey(c.row, c.column));
-  };
+/** A path another region also reaches (`cell`), or one only this region reaches (`unpinned-cell`). */
+function pathKind(active: Active, cell: Cell): LocatedKind {
+  for (const c of active.values()) if (c.column === cell.column && c.row !== cell.row) return 'cell';
+  return 'unpinned-cell';
+}
 
-  const pushCell = (kind: LocatedKind, cell: Cell, test: TestEvidence): void => {
-    found.push({ kind, grid, rows: [cell.row], columns: [cell.column], cells: [cell], test });
-    remove([cell]);
-  };
+function cellPattern(grid: Grid, kind: LocatedKind, cell: Cell, test: TestEvidence): Pattern {
+  return { kind, grid, rows: [cell.row], columns: [cell.column], cells: [cell], test };
+}
 
-  // 1. Lines.
+function lineId(kind: LineKind, key: string): string {
+  return `${kind}\u0000${key}`;
+}
+
+/** Phase 1: rows and columns, the most significant first, each checked for consistency before it is claimed. */
+function findLines(search: Search, active: Active): Pattern[] {
+  const found: Pattern[] = [];
   const skipped = new Set<string>();
   for (;;) {
-    let best: LineTest | undefined;
-    const { rows, columns } = span(sortedCells(active));
-    const candidates = [
-      ...columns.map((k) => ['column', k] as const),
-      ...rows.map((k) => ['row', k] as const),
-    ];
-    for (const [kind, key] of candidates) {
-      if (skipped.has(`${kind}\u0000${key}`)) continue;
-      const t = lineTest(active, kind, key);
-      if (!qualifies(t.inside, t.outside, t.p, threshold)) continue;
-      if (best === undefined || t.p < best.p) best = t;
-    }
-    if (best === undefined) break;
-    const line = best;
-    const lineEvidence = (note: string): TestEvidence => fisher(describeLine(line) + note, line.inside, line.outside, line.p);
-
-    const only = line.cells.length === 1 ? line.cells[0] : undefined;
-    if (only !== undefined) {
-      // A column reached by one region: that node, or that region's path to it? Only another region can say.
-      // A row with one column: the node works for the other regions, so it is this region's path.
-      pushCell(line.kind === 'column' ? 'unpinned-cell' : 'cell', only, lineEvidence(''));
+    const line = strongestLine(search, active, skipped);
+    if (line === undefined) return found;
+    const pattern = linePattern(search, active, line);
+    if (pattern === null) {
+      skipped.add(lineId(line.kind, line.key));
       continue;
     }
-
-    // Concentration: one cell clearly worse than the rest of its line, and the rest no longer elevated.
-    let worst: Cell | undefined;
-    let worstP = 1;
-    for (const c of line.cells) {
-      const p = fisherGreater(c, addTallies(line.cells.filter((o) => o !== c)));
-      if (p < worstP) {
-        worst = c;
-        worstP = p;
-      }
-    }
-    if (worst !== undefined && worstP <= options.alpha / line.cells.length) {
-      const without = new Map(active);
-      without.delete(cellKey(worst.row, worst.column));
-      const rest = lineTest(without, line.kind, line.key);
-      if (!qualifies(rest.inside, rest.outside, rest.p, options.alpha)) {
-        pushCell(pathKind(worst), worst, lineEvidence(`; the failures are concentrated on ${worst.row}→${worst.column}`));
-        continue;
-      }
-    }
-
-    // Heterogeneity: some cells of the line clearly fine — not a line; its bad cells are judged alone.
-    if (hasFineCells(active, line, options)) {
-      skipped.add(`${line.kind}\u0000${line.key}`);
-      continue;
-    }
-
-    const lineSpan = span(line.cells);
-    found.push({ kind: line.kind, grid, rows: lineSpan.rows, columns: lineSpan.columns, cells: line.cells, test: lineEvidence('') });
-    remove(line.cells);
+    found.push(pattern);
+    claim(active, pattern.cells);
   }
+}
 
-  // 2. Single cells against the rest of their row and column.
+/** The most significant qualifying line among the active cells' rows and columns (columns first on ties). */
+function strongestLine(search: Search, active: Active, skipped: ReadonlySet<string>): LineTest | undefined {
+  let best: LineTest | undefined;
+  const { rows, columns } = span(sortedCells(active));
+  const candidates = [...columns.map((k) => ['column', k] as const), ...rows.map((k) => ['row', k] as const)];
+  for (const [kind, key] of candidates) {
+    if (skipped.has(lineId(kind, key))) continue;
+    const t = lineTest(active, kind, key);
+    if (!qualifies(search.options, t.inside, t.outside, t.p, search.threshold)) continue;
+    if (best === undefined || t.p < best.p) best = t;
+  }
+  return best;
+}
+
+/**
+ * What a significant line turns out to be: a path when it has one cell or its failures concentrate
+ * on one, the line itself when it is consistent, or null — not a line — when some of its cells are
+ * clearly fine (its bad cells are judged alone later).
+ */
+function linePattern(search: Search, active: Active, line: LineTest): Pattern | null {
+  const { grid } = search;
+  const evidence = (note: string): TestEvidence => fisherEvidence(search, describeLine(grid.dimension, line) + note, line.inside, line.outside, line.p);
+  const only = line.cells.length === 1 ? line.cells[0] : undefined;
+  if (only !== undefined) {
+    // A column reached by one region: that node, or that region's path to it? Only another region can say.
+    // A row with one column: the node works for the other regions, so it is this region's path.
+    return cellPattern(grid, line.kind === 'column' ? 'unpinned-cell' : 'cell', only, evidence(''));
+  }
+  const worst = concentratedOn(search, active, line);
+  if (worst !== undefined) return cellPattern(grid, pathKind(active, worst), worst, evidence(`; the failures are concentrated on ${worst.row}→${worst.column}`));
+  if (hasFineCells(active, line, search.options)) return null;
+  const { rows, columns } = span(line.cells);
+  return { kind: line.kind, grid, rows, columns, cells: line.cells, test: evidence('') };
+}
+
+function describeLine(dim: string, t: LineTest): string {
+  return t.kind === 'column'
+    ? `${dim} ${t.key} vs the other ${dim} values in the same regions`
+    : `region ${t.key} vs the other regions on the same ${dim} values`;
+}
+
+/** The one cell clearly worse than the rest of its line, when the rest is no longer elevated without it. */
+function concentratedOn(search: Search, active: Active, line: LineTest): Cell | undefined {
+  const { options } = search;
+  let worst: Cell | undefined;
+  let worstP = 1;
+  for (const c of line.cells) {
+    const p = fisherGreater(c, addTallies(line.cells.filter((o) => o !== c)));
+    if (p < worstP) {
+      worst = c;
+      worstP = p;
+    }
+  }
+  if (worst === undefined || worstP > options.alpha / line.cells.length) return undefined;
+  const without = new Map(active);
+  without.delete(cellKey(worst.row, worst.column));
+  const rest = lineTest(without, line.kind, line.key);
+  return qualifies(options, rest.inside, rest.outside, rest.p, options.alpha) ? undefined : worst;
+}
+
+/** Phase 2: single cells against the rest of their row and column, the most significant first. */
+function findCells(search: Search, active: Active): Pattern[] {
+  const found: Pattern[] = [];
   for (;;) {
-    let best: { cell: Cell; inside: Tally; outside: Tally; p: number } | undefined;
-    for (const cell of sortedCells(active)) {
-      const neighbours: Cell[] = [];
-      for (const c of active.values()) if (c !== cell && (c.row === cell.row || c.column === cell.column)) neighbours.push(c);
-      const outside = addTallies(neighbours);
-      const p = fisherGreater(cell, outside);
-      if (!qualifies(cell, outside, p, threshold)) continue;
-      if (best === undefined || p < best.p) best = { cell, inside: cell, outside, p };
-    }
-    if (best === undefined) break;
+    const best = strongestCell(search, active);
+    if (best === undefined) return found;
     const { cell } = best;
-    pushCell(pathKind(cell), cell, fisher(`${cell.row}→${cell.column} vs the rest of its row and column`, best.inside, best.outside, best.p));
+    const test = fisherEvidence(search, `${cell.row}→${cell.column} vs the rest of its row and column`, best.inside, best.outside, best.p);
+    found.push(cellPattern(search.grid, pathKind(active, cell), cell, test));
+    claim(active, [cell]);
   }
+}
 
-  // What the other window explained is no evidence for a confounded group or for origin here (a short
-  // window is too thin to localize what the long one did, but thick enough to fail a background test).
+function strongestCell(search: Search, active: Active): { cell: Cell; inside: Tally; outside: Tally; p: number } | undefined {
+  let best: { cell: Cell; inside: Tally; outside: Tally; p: number } | undefined;
+  for (const cell of sortedCells(active)) {
+    const neighbours: Cell[] = [];
+    for (const c of active.values()) if (c !== cell && (c.row === cell.row || c.column === cell.column)) neighbours.push(c);
+    const outside = addTallies(neighbours);
+    const p = fisherGreater(cell, outside);
+    if (!qualifies(search.options, cell, outside, p, search.threshold)) continue;
+    if (best === undefined || p < best.p) best = { cell, inside: cell, outside, p };
+  }
+  return best;
+}
+
+/**
+ * What the other window explained is no evidence for a confounded group or for origin here (a short
+ * window is too thin to localize what the long one did, but thick enough to fail a background test).
+ */
+function setAsideExplained(active: Active, explained: Explained): void {
   for (const c of sortedCells(active)) {
-    if (explained.rows.has(c.row) || explained.columns.has(c.column) || explained.cells.has(cellKey(c.row, c.column))) remove([c]);
+    if (explained.rows.has(c.row) || explained.columns.has(c.column) || explained.cells.has(cellKey(c.row, c.column))) claim(active, [c]);
   }
+}
 
-  // 3. Confounded groups: rows and columns that share no cell with the rest can only be compared as a block.
+/** Phase 3: rows and columns that share no cell with the rest can only be compared as a block. */
+function findBlocks(search: Search, active: Active): Pattern[] {
+  const found: Pattern[] = [];
+  const dim = search.grid.dimension;
   for (;;) {
     const groups = components(sortedCells(active));
-    if (groups.length < 2) break;
+    if (groups.length < 2) return found;
     let best: { group: (typeof groups)[number]; inside: Tally; outside: Tally; p: number } | undefined;
     for (const group of groups) {
       const inside = addTallies(group.cells);
       const outside = addTallies(groups.filter((g) => g !== group).flatMap((g) => g.cells));
       const p = fisherGreater(inside, outside);
-      if (!qualifies(inside, outside, p, threshold)) continue;
+      if (!qualifies(search.options, inside, outside, p, search.threshold)) continue;
       if (best === undefined || p < best.p) best = { group, inside, outside, p };
     }
-    if (best === undefined) break;
+    if (best === undefined) return found;
     const { group } = best;
     found.push({
       kind: 'block',
-      grid,
+      grid: search.grid,
       rows: group.rows,
       columns: group.columns,
       cells: group.cells,
-      test: fisher(`regions ${group.rows.join(', ')} on ${dim} ${group.columns.join(', ')} vs the groups they share nothing with`, best.inside, best.outside, best.p),
+      test: fisherEvidence(search, `regions ${group.rows.join(', ')} on ${dim} ${group.columns.join(', ')} vs the groups they share nothing with`, best.inside, best.outside, best.p),
     });
-    remove(group.cells);
+    claim(active, group.cells);
   }
+}
 
-  // 4. The rest against the background rate: no comparison inside the grid can see a fault that is everywhere.
+/**
+ * Phase 4: the rest against the background rate — no comparison inside the grid can see a fault that
+ * is everywhere. Origin when the failures cover (nearly) every row and column, one region's when only
+ * one probes, scattered otherwise; null when the rest is not above the background.
+ */
+function findResidual(search: Search, active: Active): Pattern | null {
+  const { grid, budget, options, threshold } = search;
   const rest = sortedCells(active);
   const total = addTallies(rest);
-  if (total.failures >= options.minFailures && rate(total) >= options.minRateRatio * options.backgroundRate) {
-    const p = binomialUpper(total.failures, total.probes, options.backgroundRate);
-    if (p <= threshold) {
-      const { rows, columns } = span(rest);
-      const failing = rest.filter((c) => c.failures > 0);
-      const failingSpan = span(failing);
-      const covered =
-        failingSpan.rows.length >= options.nearlyEveryFraction * rows.length &&
-        failingSpan.columns.length >= options.nearlyEveryFraction * columns.length;
-      const kind: LocatedKind = !covered ? 'scattered' : rows.length >= 2 ? 'everywhere' : 'one-row';
-      found.push({
-        kind,
-        grid,
-        rows,
-        columns,
-        cells: rest,
-        test: {
-          method: 'binomial',
-          compared: `every remaining ${dim} from every remaining region vs a ${options.backgroundRate} background failure rate`,
-          inside: counts(total),
-          outside: null,
-          baselineRate: options.backgroundRate,
-          p,
-          tests: budget.tests,
-          pAdjusted: Math.min(1, p * budget.tests),
-        },
-      });
-    }
-  }
-  return found.map((l) => ({ ...l, cleanOutside: cleanOutside(grid, l, found) }));
+  if (total.failures < options.minFailures || rate(total) < options.minRateRatio * options.backgroundRate) return null;
+  const p = binomialUpper(total.failures, total.probes, options.backgroundRate);
+  if (p > threshold) return null;
+  const { rows, columns } = span(rest);
+  const failingSpan = span(rest.filter((c) => c.failures > 0));
+  const covered =
+    failingSpan.rows.length >= options.nearlyEveryFraction * rows.length &&
+    failingSpan.columns.length >= options.nearlyEveryFraction * columns.length;
+  return {
+    kind: !covered ? 'scattered' : rows.length >= 2 ? 'everywhere' : 'one-row',
+    grid,
+    rows,
+    columns,
+    cells: rest,
+    test: {
+      method: 'binomial',
+      compared: `every remaining ${grid.dimension} from every remaining region vs a ${options.backgroundRate} background failure rate`,
+      inside: counts(total),
+      outside: null,
+      baselineRate: options.backgroundRate,
+      p,
+      tests: budget.tests,
+      pAdjusted: Math.min(1, p * budget.tests),
+    },
+  };
 }
 
 /** A row's, column's or cell's comparison group (its rows / columns / row and column) without any pattern's cells. */
-function cleanOutside(grid: Grid, l: Omit<Located, 'cleanOutside'>, found: readonly Omit<Located, 'cleanOutside'>[]): Counts | null {
+function cleanOutside(grid: Grid, l: Pattern, found: readonly Pattern[]): Counts | null {
   const claimed = new Set(found.flatMap((f) => f.cells.map((c) => cellKey(c.row, c.column))));
   const rows = new Set(l.rows);
   const columns = new Set(l.columns);

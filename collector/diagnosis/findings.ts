@@ -3,7 +3,7 @@ import { list, pct } from './humanize.js';
 import { TLS_CERT_CODES, columnsReached, compareStrings, gridView, type Cell } from './grid.js';
 import { curlTo, hintsFor, type Endpoint, type Hint, type HintScope } from './hints.js';
 import { countKeys, quantileInPlace, rate } from './stats.js';
-import type { Located } from './classify.js';
+import type { Located, LocatedKind } from './classify.js';
 import type { DnsLocated } from './dns.js';
 import type { FlaggedAgent } from './agent-triage.js';
 import type {
@@ -173,11 +173,7 @@ export interface Extras {
   readonly subScope: Suspect | null;
 }
 
-/**
- * The probes of a pattern's cells, their failures (oldest first) and the IPs that served them, sorted.
- * Its own function: it walks every probe, and V8 optimizes a small hot function sooner than the long
- * one that words the finding (whose loops otherwise ran unoptimized, allocating for every probe).
- */
+/** The probes of a pattern's cells, their failures (oldest first) and the IPs that served them, sorted. */
 function probesOf(cells: readonly Cell[], dim: string): { observations: Observation[]; failures: Observation[]; ips: string[] } {
   const failures: Observation[] = [];
   const observations: Observation[] = [];
@@ -195,6 +191,261 @@ function probesOf(cells: readonly Cell[], dim: string): { observations: Observat
   return { observations, failures, ips: [...ips].sort() };
 }
 
+/** What the wording of a grid pattern reads: the pattern and the numbers around it. */
+interface PatternFacts {
+  readonly located: Located;
+  readonly extras: Extras;
+  readonly options: DiagnosisOptions;
+  readonly endpoint: Endpoint | null;
+  /** The grid's serving dimension ('ip' or an identity name). */
+  readonly dim: string;
+  /** "502s", "CONNECT_TIMEOUT failures", … */
+  readonly label: string;
+  /** Certificate codes dominate the failures. */
+  readonly tls: boolean;
+  readonly inRate: number;
+  /** The comparison group's rate (null: nothing to compare with). */
+  readonly outRate: number | null;
+  /** How many of the pattern's rows / columns have a failing cell. */
+  readonly rowsFailing: number;
+  readonly columnsFailing: number;
+  /** The grid's regions outside the pattern. */
+  readonly otherRegions: readonly string[];
+  /** " (x-served-by=lb-3)": the same node under its other names, or ''. */
+  readonly alsoText: string;
+  /** The pattern's first row and column. */
+  readonly row: string;
+  readonly column: string;
+}
+
+/** What a pattern says: every field of the finding that depends on its kind. */
+interface Wording {
+  readonly verdict: TargetFinding['verdict'];
+  readonly suspects: readonly Suspect[];
+  readonly summary: string;
+  readonly scope: HintScope['kind'];
+  /** Where the hints say the problem is: "203.0.113.7", "region eu-west", … */
+  readonly where: string;
+  /** How much of the grid backs the pattern (scales the confidence). */
+  readonly breadth: number;
+  /** Hints only this pattern gives (how to settle an inconclusive one), first. */
+  readonly extraHints: readonly string[];
+}
+
+function patternFacts(located: Located, extras: Extras, options: DiagnosisOptions, endpoint: Endpoint | null, failures: readonly Observation[]): PatternFacts {
+  const { grid, test, cells } = located;
+  const dim = grid.dimension;
+  let certFailures = 0;
+  for (const o of failures) if (o.failure !== null && TLS_CERT_CODES.has(o.failure)) certFailures++;
+  // "The other nodes" as they are on their own, not as they were while another pattern still sat among them.
+  const comparison = located.kind === 'column' || located.kind === 'row' ? located.cleanOutside ?? test.outside : test.outside;
+  const withFailures = (c: Cell): boolean => c.failures > 0;
+  const also = extras.suspects.filter((s) => s.dimension !== dim).map((s) => `${s.dimension}=${s.value}`);
+  return {
+    located,
+    extras,
+    options,
+    endpoint,
+    dim,
+    label: describeFailures(failures),
+    tls: failures.length > 0 && certFailures >= options.dominantFraction * failures.length,
+    inRate: rate(test.inside),
+    outRate: comparison === null ? null : rate(comparison),
+    rowsFailing: new Set(cells.filter(withFailures).map((c) => c.row)).size,
+    columnsFailing: new Set(cells.filter(withFailures).map((c) => c.column)).size,
+    otherRegions: grid.rows.filter((r) => !located.rows.includes(r)),
+    alsoText: also.length === 0 ? '' : ` (${also.join(', ')})`,
+    row: located.rows[0] ?? '',
+    column: located.columns[0] ?? '',
+  };
+}
+
+/** A node as the words name it: the IP itself, or "x-served-by=lb-3". */
+function nodeName(f: PatternFacts, value: string): string {
+  return f.dim === 'ip' ? value : `${f.dim}=${value}`;
+}
+
+/** How to probe one node from elsewhere: pin its IP (with the curl command when the IP is known). */
+function pinning(f: PatternFacts, value: string): string {
+  const pinned =
+    f.dim === 'ip'
+      ? [value]
+      : [...new Set(f.located.cells.filter((c) => c.column === value).flatMap((c) => c.observations.map((o) => o.ip)))].filter((ip) => ip !== '');
+  return pinned.length === 0 ? 'by pinning its IP' : `by pinning the IP (${curlTo(pinned[0] ?? '', f.endpoint)})`;
+}
+
+/** One node elevated in the regions that reach it: lb-node (or its certificate). */
+function columnWording(f: PatternFacts): Wording {
+  const { label, column, alsoText, rowsFailing, located, options, outRate } = f;
+  const node = nodeName(f, column);
+  const reach = located.rows.length;
+  const othersFine = outRate !== null && outRate <= options.backgroundRate;
+  return {
+    verdict: f.tls ? 'tls' : 'lb-node',
+    suspects: [{ dimension: f.dim, value: column }],
+    where: node,
+    scope: f.tls ? 'tls' : 'lb-node',
+    breadth: reach >= 3 ? 1 : 0.9,
+    summary: f.tls
+      ? `${label} from node ${node}${alsoText} seen from ${rowsFailing}/${reach} regions, while the other nodes' certificates are fine — that node serves a bad certificate`
+      : `${label} from lb-node ${node}${alsoText} seen from ${rowsFailing}/${reach} regions (${pct(f.inRate)} of its probes vs ${pct(outRate ?? 0)} on the other nodes); ` +
+        (othersFine ? 'other nodes healthy — origin fine' : 'the other nodes fail above the background too'),
+    extraHints: [],
+  };
+}
+
+/** One region elevated across its nodes: routing from that region (or TLS interception on its path). */
+function rowWording(f: PatternFacts): Wording {
+  const { label, row, columnsFailing } = f;
+  const reach = f.located.columns.length;
+  return {
+    verdict: f.tls ? 'tls' : 'routing',
+    suspects: [{ dimension: 'region', value: row }],
+    where: `region ${row}`,
+    scope: f.tls ? 'tls' : 'routing-region',
+    breadth: reach >= 3 ? 1 : reach === 2 ? 0.9 : 0.8,
+    summary: f.tls
+      ? `${label} only from region ${row}, on ${columnsFailing}/${reach} nodes, while other regions get valid certificates — something on ${row}'s path presents another certificate (TLS interception?)`
+      : `${label} from region ${row} on ${columnsFailing}/${reach} nodes (${pct(f.inRate)} vs ${pct(f.outRate ?? 0)} from the other regions on the same nodes) — the network path from ${row}`,
+    extraHints: [],
+  };
+}
+
+/** One region→node path elevated, its row and column fine: that route. */
+function cellWording(f: PatternFacts): Wording {
+  const { label, row, column, located } = f;
+  const node = nodeName(f, column);
+  const onlyNode = columnsReached(located.grid.cells.values(), row).length === 1;
+  const cell = located.cells[0];
+  const around = located.cleanOutside ?? { failures: 0, probes: 0 };
+  return {
+    verdict: f.tls ? 'tls' : 'routing',
+    suspects: [{ dimension: 'path', value: `${row}→${column}` }, ...(onlyNode ? [{ dimension: 'region', value: row }] : [])],
+    where: `${row}→${node}`,
+    scope: f.tls ? 'tls' : 'routing-path',
+    breadth: 0.9,
+    summary: f.tls
+      ? `${label} only on the path ${row}→${node}, while the node's certificate is fine from other regions — something on that path presents another certificate`
+      : `${label} only on the path ${row}→${node}${onlyNode ? ` (the only node ${row} reaches)` : ''} (${pct(rate(cell ?? { failures: 0, probes: 0 }))} of ${cell?.probes ?? 0} probes vs ${pct(rate(around))} on the rest of its row and column) — ${row}'s route to ${node}`,
+    extraHints: [],
+  };
+}
+
+/** One cell elevated on a node no other region reaches: the node or the path, and how to tell. */
+function unpinnedCellWording(f: PatternFacts): Wording {
+  const { label, row, column, located } = f;
+  const node = nodeName(f, column);
+  const elsewhere = f.otherRegions[0];
+  const otherNodes = columnsReached(located.grid.cells.values(), row).filter((c) => c !== column);
+  const settle = `probe ${node} from ${elsewhere === undefined ? 'another region' : `another region (e.g. ${elsewhere})`} ${pinning(f, column)}`;
+  return {
+    verdict: 'inconclusive',
+    suspects: [{ dimension: f.dim, value: column }, { dimension: 'region', value: row }],
+    where: `${row}→${node}`,
+    scope: 'inconclusive',
+    breadth: 0.8,
+    summary: `${label} from region ${row} on ${node} (${pct(f.inRate)}), but no other region reaches ${node}: the node and ${row}'s path to it cannot be told apart — ${settle}`,
+    extraHints: [
+      `${settle}: if it fails there too, it is the node; if not, the path from ${row}`,
+      ...(otherNodes.length > 0 ? [`${row} reaches ${list(otherNodes.map((c) => nodeName(f, c)))} without failing like this, so ${row}'s network in general is fine`] : []),
+    ],
+  };
+}
+
+/** Regions that only reach nodes nobody else reaches (geo-DNS), elevated: nodes or paths, and how to tell. */
+function blockWording(f: PatternFacts): Wording {
+  const { label, row, column, located } = f;
+  const node = (c: string): string => nodeName(f, c);
+  const otherColumns = located.grid.columns.filter((c) => !located.columns.includes(c));
+  const elsewhere = f.otherRegions[0] ?? 'another region';
+  const settle = `probe ${node(column)} from ${elsewhere} ${pinning(f, column)}`;
+  return {
+    verdict: 'inconclusive',
+    suspects: [...located.rows.map((r) => ({ dimension: 'region', value: r })), ...located.columns.map((c) => ({ dimension: f.dim, value: c }))],
+    where: `${list(located.rows)}→${list(located.columns.map(node))}`,
+    scope: 'inconclusive',
+    breadth: 0.8,
+    summary:
+      `${label} from ${list(located.rows)} on ${list(located.columns.map(node))} (${pct(f.inRate)} vs ${pct(f.outRate ?? 0)} elsewhere), but ` +
+      `${located.rows.length === 1 ? `${row} only reaches` : 'those regions only reach'} ${located.columns.length === 1 ? 'that node' : 'those nodes'} and no other region does — ${settle}`,
+    extraHints: [
+      `${settle}: if it fails there too, it is the node${located.columns.length === 1 ? '' : 's'}; if not, the path from ${list(located.rows)}`,
+      ...(otherColumns.length > 0 ? [`from ${row}, probe ${list(otherColumns.slice(0, 3).map(node))} ${pinning(f, otherColumns[0] ?? '')}: if they work, it is ${node(column)}`] : []),
+      `the regions are split between nodes (geo-DNS or anycast): pinning IPs across regions is the only way to separate a node from a path`,
+    ],
+  };
+}
+
+/** (Nearly) every region and node failing above the background: the origin (or the certificate everywhere). */
+function everywhereWording(f: PatternFacts): Wording {
+  const { label, located, extras, rowsFailing, columnsFailing } = f;
+  const { subScope } = extras;
+  const coverage = Math.min(rowsFailing / located.rows.length, columnsFailing / located.columns.length);
+  const nodes = `${columnsFailing}/${located.columns.length} nodes from ${rowsFailing}/${located.rows.length} regions`;
+  return {
+    verdict: f.tls ? 'tls' : 'origin',
+    suspects: subScope === null ? [] : [subScope],
+    where: subScope === null ? 'every node' : `${subScope.dimension}=${subScope.value}`,
+    scope: f.tls ? 'tls' : 'origin',
+    breadth: coverage * (located.rows.length >= 3 ? 1 : 0.9),
+    summary: f.tls
+      ? `${label} on ${nodes} — the certificate served for this target is bad everywhere`
+      : `${label} on ${nodes} (${pct(f.inRate)} of ${located.test.inside.probes} probes) — the origin (the app or what every node shares) is failing` +
+        (subScope === null ? '' : `; every failure was served by ${subScope.dimension}=${subScope.value}`),
+    extraHints:
+      located.columns.length === 1 && subScope === null
+        ? [
+            `every region reaches the target through the single ${f.dim === 'ip' ? 'IP' : f.dim} ${f.column}: that entry node and the origin behind it cannot be ` +
+              `told apart from outside — add an identity rule (e.g. { header: x-served-by }) to see the nodes behind it`,
+          ]
+        : [],
+  };
+}
+
+/** Every node failing, but seen from one region only: the origin or that region's path. */
+function oneRowWording(f: PatternFacts): Wording {
+  const { label, row, located } = f;
+  return {
+    verdict: 'inconclusive',
+    suspects: [{ dimension: 'region', value: row }],
+    where: `every node seen from ${row}`,
+    scope: 'inconclusive',
+    breadth: 0.8,
+    summary:
+      `${label} on ${f.columnsFailing}/${located.columns.length} nodes (${pct(f.inRate)} of ${located.test.inside.probes} probes), but ${row} is the only region ` +
+      `${located.grid.rows.length === 1 ? 'probing this target' : 'left to compare'}: the origin and ${row}'s network path cannot be told apart — probe from another region`,
+    extraHints: [`probe the target from another region: if it fails there too, it is the origin; if not, the path from ${row}`],
+  };
+}
+
+/** Above the background with no region or node standing out: not yet localized. */
+function scatteredWording(f: PatternFacts): Wording {
+  const { label, options, located } = f;
+  return {
+    verdict: 'inconclusive',
+    suspects: [],
+    where: 'this target',
+    scope: 'inconclusive',
+    breadth: 0.8,
+    summary:
+      `${label} above the ${pct(options.backgroundRate)} background (${pct(f.inRate)} of ${located.test.inside.probes} probes) with no region or node standing out yet — ` +
+      `more probes per region and node will localize it`,
+    extraHints: ['keep probing (or widen the window): the failures are too few per region and node to say which one they follow'],
+  };
+}
+
+/** How each kind of grid pattern is worded. */
+const WORDINGS: Readonly<Record<LocatedKind, (f: PatternFacts) => Wording>> = {
+  column: columnWording,
+  row: rowWording,
+  cell: cellWording,
+  'unpinned-cell': unpinnedCellWording,
+  block: blockWording,
+  everywhere: everywhereWording,
+  'one-row': oneRowWording,
+  scattered: scatteredWording,
+};
+
 /**
  * Words, suspects, hints and evidence for a pattern found on a serving grid. `cellFailures`: the
  * cells' failures (merging the dimensions collected them already).
@@ -207,179 +458,18 @@ export function gridFinding(
   endpoint: Endpoint | null,
   cellFailures: ReadonlySet<Observation>,
 ): Built<TargetFinding> {
-  const { grid, test, cells } = located;
-  const dim = grid.dimension;
-  const node = (v: string): string => (dim === 'ip' ? v : `${dim}=${v}`);
-  const { observations, failures, ips } = probesOf(cells, dim);
-  const label = describeFailures(failures);
-  let certFailures = 0;
-  for (const o of failures) if (o.failure !== null && TLS_CERT_CODES.has(o.failure)) certFailures++;
-  const tls = failures.length > 0 && certFailures >= options.dominantFraction * failures.length;
-  const inRate = rate(test.inside);
-  // "The other nodes" as they are on their own, not as they were while another pattern still sat among them.
-  const comparison = located.kind === 'column' || located.kind === 'row' ? located.cleanOutside ?? test.outside : test.outside;
-  const outRate = comparison === null ? null : rate(comparison);
-  const withFailures = (c: Cell): boolean => c.failures > 0;
-  const rowsFailing = new Set(cells.filter(withFailures).map((c) => c.row)).size;
-  const columnsFailing = new Set(cells.filter(withFailures).map((c) => c.column)).size;
-  const otherRegions = grid.rows.filter((r) => !located.rows.includes(r));
-  const also = extras.suspects.filter((s) => s.dimension !== dim).map((s) => `${s.dimension}=${s.value}`);
-  const alsoText = also.length === 0 ? '' : ` (${also.join(', ')})`;
-  const row = located.rows[0] ?? '';
-  const column = located.columns[0] ?? '';
-  const pin = (value: string): string => {
-    const pinned = dim === 'ip' ? [value] : [...new Set(cells.filter((c) => c.column === value).flatMap((c) => c.observations.map((o) => o.ip)))].filter((ip) => ip !== '');
-    return pinned.length === 0 ? 'by pinning its IP' : `by pinning the IP (${curlTo(pinned[0] ?? '', endpoint)})`;
-  };
-
-  let verdict: TargetFinding['verdict'];
-  let suspects: Suspect[];
-  let summary: string;
-  let scope: HintScope['kind'];
-  let where: string;
-  let breadth: number;
-  const extraHints: string[] = [];
-
-  switch (located.kind) {
-    case 'column': {
-      verdict = tls ? 'tls' : 'lb-node';
-      suspects = [{ dimension: dim, value: column }];
-      where = node(column);
-      scope = tls ? 'tls' : 'lb-node';
-      const reach = located.rows.length;
-      breadth = reach >= 3 ? 1 : 0.9;
-      const othersFine = outRate !== null && outRate <= options.backgroundRate;
-      summary = tls
-        ? `${label} from node ${node(column)}${alsoText} seen from ${rowsFailing}/${reach} regions, while the other nodes' certificates are fine — that node serves a bad certificate`
-        : `${label} from lb-node ${node(column)}${alsoText} seen from ${rowsFailing}/${reach} regions (${pct(inRate)} of its probes vs ${pct(outRate ?? 0)} on the other nodes); ` +
-          (othersFine ? 'other nodes healthy — origin fine' : 'the other nodes fail above the background too');
-      break;
-    }
-    case 'row': {
-      verdict = tls ? 'tls' : 'routing';
-      suspects = [{ dimension: 'region', value: row }];
-      where = `region ${row}`;
-      scope = tls ? 'tls' : 'routing-region';
-      const reach = located.columns.length;
-      breadth = reach >= 3 ? 1 : reach === 2 ? 0.9 : 0.8;
-      summary = tls
-        ? `${label} only from region ${row}, on ${columnsFailing}/${reach} nodes, while other regions get valid certificates — something on ${row}'s path presents another certificate (TLS interception?)`
-        : `${label} from region ${row} on ${columnsFailing}/${reach} nodes (${pct(inRate)} vs ${pct(outRate ?? 0)} from the other regions on the same nodes) — the network path from ${row}`;
-      break;
-    }
-    case 'cell': {
-      verdict = tls ? 'tls' : 'routing';
-      const onlyNode = columnsReached(grid.cells.values(), row).length === 1;
-      suspects = [{ dimension: 'path', value: `${row}→${column}` }, ...(onlyNode ? [{ dimension: 'region', value: row }] : [])];
-      where = `${row}→${node(column)}`;
-      scope = tls ? 'tls' : 'routing-path';
-      breadth = 0.9;
-      const cell = cells[0];
-      const around = located.cleanOutside ?? { failures: 0, probes: 0 };
-      summary = tls
-        ? `${label} only on the path ${row}→${node(column)}, while the node's certificate is fine from other regions — something on that path presents another certificate`
-        : `${label} only on the path ${row}→${node(column)}${onlyNode ? ` (the only node ${row} reaches)` : ''} (${pct(rate(cell ?? { failures: 0, probes: 0 }))} of ${cell?.probes ?? 0} probes vs ${pct(rate(around))} on the rest of its row and column) — ${row}'s route to ${node(column)}`;
-      break;
-    }
-    case 'unpinned-cell': {
-      verdict = 'inconclusive';
-      suspects = [{ dimension: dim, value: column }, { dimension: 'region', value: row }];
-      where = `${row}→${node(column)}`;
-      scope = 'inconclusive';
-      breadth = 0.8;
-      const elsewhere = otherRegions[0];
-      const otherNodes = columnsReached(grid.cells.values(), row).filter((c) => c !== column);
-      const settle = `probe ${node(column)} from ${elsewhere === undefined ? 'another region' : `another region (e.g. ${elsewhere})`} ${pin(column)}`;
-      summary = `${label} from region ${row} on ${node(column)} (${pct(inRate)}), but no other region reaches ${node(column)}: the node and ${row}'s path to it cannot be told apart — ${settle}`;
-      extraHints.push(
-        `${settle}: if it fails there too, it is the node; if not, the path from ${row}`,
-        ...(otherNodes.length > 0 ? [`${row} reaches ${list(otherNodes.map(node))} without failing like this, so ${row}'s network in general is fine`] : []),
-      );
-      break;
-    }
-    case 'block': {
-      verdict = 'inconclusive';
-      suspects = [...located.rows.map((r) => ({ dimension: 'region', value: r })), ...located.columns.map((c) => ({ dimension: dim, value: c }))];
-      where = `${list(located.rows)}→${list(located.columns.map(node))}`;
-      scope = 'inconclusive';
-      breadth = 0.8;
-      const otherColumns = grid.columns.filter((c) => !located.columns.includes(c));
-      const elsewhere = otherRegions[0] ?? 'another region';
-      const settle = `probe ${node(column)} from ${elsewhere} ${pin(column)}`;
-      summary =
-        `${label} from ${list(located.rows)} on ${list(located.columns.map(node))} (${pct(inRate)} vs ${pct(outRate ?? 0)} elsewhere), but ` +
-        `${located.rows.length === 1 ? `${row} only reaches` : 'those regions only reach'} ${located.columns.length === 1 ? 'that node' : 'those nodes'} and no other region does — ${settle}`;
-      extraHints.push(
-        `${settle}: if it fails there too, it is the node${located.columns.length === 1 ? '' : 's'}; if not, the path from ${list(located.rows)}`,
-        ...(otherColumns.length > 0 ? [`from ${row}, probe ${list(otherColumns.slice(0, 3).map(node))} ${pin(otherColumns[0] ?? '')}: if they work, it is ${node(column)}`] : []),
-        `the regions are split between nodes (geo-DNS or anycast): pinning IPs across regions is the only way to separate a node from a path`,
-      );
-      break;
-    }
-    case 'everywhere': {
-      verdict = tls ? 'tls' : 'origin';
-      suspects = extras.subScope === null ? [] : [extras.subScope];
-      where = extras.subScope === null ? 'every node' : `${extras.subScope.dimension}=${extras.subScope.value}`;
-      scope = tls ? 'tls' : 'origin';
-      const coverage = Math.min(rowsFailing / located.rows.length, columnsFailing / located.columns.length);
-      breadth = coverage * (located.rows.length >= 3 ? 1 : 0.9);
-      const nodes = `${columnsFailing}/${located.columns.length} nodes from ${rowsFailing}/${located.rows.length} regions`;
-      summary = tls
-        ? `${label} on ${nodes} — the certificate served for this target is bad everywhere`
-        : `${label} on ${nodes} (${pct(inRate)} of ${test.inside.probes} probes) — the origin (the app or what every node shares) is failing` +
-          (extras.subScope === null ? '' : `; every failure was served by ${extras.subScope.dimension}=${extras.subScope.value}`);
-      if (located.columns.length === 1 && extras.subScope === null) {
-        extraHints.push(
-          `every region reaches the target through the single ${dim === 'ip' ? 'IP' : dim} ${column}: that entry node and the origin behind it cannot be ` +
-            `told apart from outside — add an identity rule (e.g. { header: x-served-by }) to see the nodes behind it`,
-        );
-      }
-      break;
-    }
-    case 'one-row': {
-      verdict = 'inconclusive';
-      suspects = [{ dimension: 'region', value: row }];
-      where = `every node seen from ${row}`;
-      scope = 'inconclusive';
-      breadth = 0.8;
-      summary =
-        `${label} on ${columnsFailing}/${located.columns.length} nodes (${pct(inRate)} of ${test.inside.probes} probes), but ${row} is the only region ` +
-        `${grid.rows.length === 1 ? 'probing this target' : 'left to compare'}: the origin and ${row}'s network path cannot be told apart — probe from another region`;
-      extraHints.push(`probe the target from another region: if it fails there too, it is the origin; if not, the path from ${row}`);
-      break;
-    }
-    case 'scattered': {
-      verdict = 'inconclusive';
-      suspects = [];
-      where = 'this target';
-      scope = 'inconclusive';
-      breadth = 0.8;
-      summary =
-        `${label} above the ${pct(options.backgroundRate)} background (${pct(inRate)} of ${test.inside.probes} probes) with no region or node standing out yet — ` +
-        `more probes per region and node will localize it`;
-      extraHints.push('keep probing (or widen the window): the failures are too few per region and node to say which one they follow');
-      break;
-    }
-  }
-
-  const hintScope: HintScope = {
-    kind: scope,
-    where,
-    regions: located.rows,
-    ips,
-    failures,
-    observations,
-    endpoint,
-  };
-  const hints = hintsFor(hintScope, options, extraHints);
+  const { observations, failures, ips } = probesOf(located.cells, located.grid.dimension);
+  const w = WORDINGS[located.kind](patternFacts(located, extras, options, endpoint, failures));
+  const hintScope: HintScope = { kind: w.scope, where: w.where, regions: located.rows, ips, failures, observations, endpoint };
+  const hints = hintsFor(hintScope, options, [...w.extraHints]);
   return {
     finding: {
-      verdict,
-      confidence: confidenceOf(test, breadth),
-      suspects: dedupeSuspects([...suspects, ...extras.suspects]),
-      summary,
+      verdict: w.verdict,
+      confidence: confidenceOf(located.test, w.breadth),
+      suspects: dedupeSuspects([...w.suspects, ...extras.suspects]),
+      summary: w.summary,
       hints: hints.map((h) => h.text),
-      evidence: targetEvidence(window, test, gridView(grid), failures, options),
+      evidence: targetEvidence(window, located.test, gridView(located.grid), failures, options),
     },
     hints,
     failures: cellFailures,

@@ -1,6 +1,7 @@
 import { lowerBound, topK } from '../../common/index.js';
 import type { FailureCode, ProvenanceName } from '../../proto/index.js';
 import { isoMinute, list, ms, seconds } from './humanize.js';
+import { detectMinuteCluster, tallyMinutes } from './minute-of-hour.js';
 import { countKeys, median, quantileInPlace } from './stats.js';
 import type { DiagnosisOptions, Observation } from './types.js';
 
@@ -108,17 +109,6 @@ function mostCommon<T>(values: readonly T[]): { value: T; count: number } | unde
   let best: { value: T; count: number } | undefined;
   for (const [value, count] of counts) if (best === undefined || count > best.count) best = { value, count };
   return best;
-}
-
-/** Smallest and largest of many values (spreading 100k values into Math.min overflows the stack). */
-function extent(values: readonly number[]): { lo: number; hi: number } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return { lo, hi };
 }
 
 function firstByte(o: Observation): number | null {
@@ -238,37 +228,16 @@ export function appProvenanceHint(scope: HintScope, options: DiagnosisOptions): 
   );
 }
 
-/** Failures at the same minutes of the hour, in several different hours: a cron or batch job. */
+/** Failures at the same minutes of the hour, in several different hours: a cron or batch job (see minute-of-hour.ts). */
 export function minuteOfHourHint(scope: HintScope, options: DiagnosisOptions): string | undefined {
-  const failures = scope.failures;
-  if (failures.length < options.minFailures) return undefined;
-  const minuteOf = (o: Observation): number => Math.floor((((o.atMs % 3_600_000) + 3_600_000) % 3_600_000) / 60_000);
-  const offset = (m: number, from: number): number => (m - from + 60) % 60;
-  const perMinute = new Array<number>(60).fill(0);
-  for (const o of failures) perMinute[minuteOf(o)] = (perMinute[minuteOf(o)] ?? 0) + 1;
-  // The densest 5-minute stretch of the hour (wrapping: a job at :59 spills into :00).
-  let start = 0;
-  let most = -1;
-  for (let s = 0; s < 60; s++) {
-    let n = 0;
-    for (let m = 0; m < 5; m++) n += perMinute[(s + m) % 60] ?? 0;
-    if (n > most) {
-      start = s;
-      most = n;
-    }
-  }
-  if (most < options.minFailures || most < 0.6 * failures.length) return undefined;
-  const members = failures.filter((o) => offset(minuteOf(o), start) < 5);
-  const hours = new Set(members.map((o) => Math.floor(o.atMs / 3_600_000))).size;
-  // One burst is not a schedule: it must come back in another hour.
-  if (hours < 2) return undefined;
-  const offsets = members.map((o) => offset(minuteOf(o), start));
-  const mm = (m: number): string => `:${String((start + m) % 60).padStart(2, '0')}`;
-  const { lo, hi } = extent(offsets);
-  const at = lo === hi ? `minute ${mm(lo)}` : `minutes ${mm(lo)}–${mm(hi)}`;
+  if (scope.failures.length < options.minFailures) return undefined;
+  const cluster = detectMinuteCluster(tallyMinutes(scope.observations, scope.failures), options);
+  if (cluster === null) return undefined;
+  const mm = (m: number): string => `:${String(m).padStart(2, '0')}`;
+  const at = cluster.first === cluster.last ? `minute ${mm(cluster.first)}` : `minutes ${mm(cluster.first)}–${mm(cluster.last)}`;
   return (
-    `failures on ${scope.where} cluster at ${at} of the hour (${members.length}/${failures.length} failures, in ${hours} different hours): ` +
-    `a cron or batch job probably runs then (backups, log rotation, reports, cache rebuilds) — look for jobs at ${mm(lo)} ` +
+    `failures on ${scope.where} cluster at ${at} of the hour (${cluster.failures}/${cluster.totalFailures} failures, in ${cluster.hours} different hours): ` +
+    `a cron or batch job probably runs then (backups, log rotation, reports, cache rebuilds) — look for jobs at ${mm(cluster.first)} ` +
     `(crontab -l, systemctl list-timers, Kubernetes CronJobs) on the hosts behind ${scope.where}`
   );
 }

@@ -11,3 +11,6 @@ export {
   type BuiltinDimension, type Counts, type AgentCounts, type GridView, type TestEvidence, type TestMethod, type Sample,
   type TargetEvidence, type AgentEvidence, type WindowName,
 } from './types.js';
+export {
+  detectMinuteCluster, tallyMinutes, minuteOfHour, CLUSTER_MINUTES, MIN_HOURS, STANDOUT_RATIO, type MinuteTally, type MinuteCluster,
+} from './minute-of-hour.js';

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../proto/index.js';
-import type { Diagnosis, DiagnosisOptions } from '../diagnosis/index.js';
+import { DEFAULT_DIAGNOSIS_OPTIONS, detectMinuteCluster, type Diagnosis, type DiagnosisOptions } from '../diagnosis/index.js';
 import { evaluateTarget } from '../evaluate.js';
 import { incidentEventView, incidentView } from '../incidents/index.js';
 import {
@@ -300,15 +300,14 @@ function heatmapOf(inputs: ReportInputs, highlights: readonly Highlight[]): Heat
 
 function minuteOfHourOf(inputs: ReportInputs): MinuteOfHour {
   const byMinute = new Map(inputs.minuteOfHour.counts.map((c) => [c.minute, c]));
-  const minutes = Array.from({ length: 60 }, (_, m) => cell(byMinute.get(m)?.failures ?? 0, byMinute.get(m)?.n ?? 0));
-  // a peak only when one minute stands out: at least 3× the failure rate of the rest of the hour
-  let peak: MinuteOfHour['peak'] = null;
-  const all = minutes.reduce((a, c) => ({ failures: a.failures + c.failures, probes: a.probes + c.probes }), { failures: 0, probes: 0 });
-  minutes.forEach((c, minute) => {
-    if (c.failures === 0 || c.rate === null || (peak !== null && c.rate <= peak.rate)) return;
-    const rest = all.probes - c.probes > 0 ? (all.failures - c.failures) / (all.probes - c.probes) : 0;
-    if (c.rate >= 3 * rest) peak = { minute, rate: c.rate };
+  const tallies = Array.from({ length: 60 }, (_, m) => {
+    const c = byMinute.get(m);
+    return { failures: c?.failures ?? 0, probes: c?.n ?? 0, hours: c?.hours ?? 0 };
   });
+  const minutes = tallies.map((t) => cell(t.failures, t.probes));
+  // the diagnosis' own detector, so that the report and the cron hint never disagree on the same data
+  const cluster = detectMinuteCluster(tallies, { ...DEFAULT_DIAGNOSIS_OPTIONS, ...inputs.request.diagnosis });
+  const peak = cluster === null ? null : { minute: cluster.peak, rate: minutes[cluster.peak]?.rate ?? 0 };
   return { from: iso(inputs.minuteOfHour.fromMs), to: iso(inputs.request.toMs), minutes, peak };
 }
 

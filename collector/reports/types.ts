@@ -85,7 +85,10 @@ export interface MinuteOfHour {
   readonly to: string;
   /** Index = minute of the hour. */
   readonly minutes: readonly ReportCell[];
-  /** The minute failing most, when it fails at least 3× as often as the rest of the hour (a cron job, a batch). */
+  /**
+   * The minute failing most in a cluster of failures at the same minutes, hour after hour (a cron job, a
+   * batch), as the diagnosis' detector finds it (collector/diagnosis/minute-of-hour.ts); null without one.
+   */
   readonly peak: { readonly minute: number; readonly rate: number } | null;
 }
 

@@ -32,6 +32,8 @@ export interface MinuteOfHourCounts {
   readonly minute: number;
   readonly n: number;
   readonly failures: number;
+  /** In how many different hours this minute had a failure (a schedule comes back; a burst does not). */
+  readonly hours: number;
 }
 
 /** Failed results of one kind: same region, agent, IP, identity, status, code and provenance. */
@@ -165,7 +167,8 @@ export class ReportQueries {
     this.bucketStmts = { minutes: db.prepare(bucketSql(MINUTES)), hours: db.prepare(bucketSql(HOURS)) };
     this.codeStmts = { minutes: db.prepare(codesSql(MINUTES)), hours: db.prepare(codesSql(HOURS)) };
     this.minuteOfHourStmt = db.prepare(
-      `SELECT (minute_ms / ${MINUTE_MS}) % 60 AS minute, SUM(n) AS n, SUM(failures) AS failures FROM rollups
+      `SELECT (minute_ms / ${MINUTE_MS}) % 60 AS minute, SUM(n) AS n, SUM(failures) AS failures,
+         COUNT(DISTINCT CASE WHEN failures > 0 THEN minute_ms / ${60 * MINUTE_MS} END) AS hours FROM rollups
        WHERE target = ? AND minute_ms >= ? AND minute_ms < ? GROUP BY 1 ORDER BY 1`,
     );
     // `ok = 0` written out (not bound) so that the partial index of failed results applies; the newest

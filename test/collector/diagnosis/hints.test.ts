@@ -93,7 +93,9 @@ test('constantFirstByteHint - spread-out or short first bytes are no timeout', (
 
 test('minuteOfHourHint - the same minute in several hours is a schedule', () => {
   const failures = [0, 1, 2, 3].map((h) => obs({ atMs: NOW - (h + 1) * HOUR + 15 * MINUTE + 1_000 }));
-  const hint = minuteOfHourHint(scope(failures), options);
+  // a probe a minute over those hours: the other minutes worked (the detector compares minutes' rates)
+  const oks = Array.from({ length: 4 * 60 }, (_, m) => obs({ atMs: NOW - 4 * HOUR + m * MINUTE + 2_000, ok: true, failure: null, status: 200 }));
+  const hint = minuteOfHourHint(scope(failures, [...failures, ...oks]), options);
   assert.match(hint ?? '', /cluster at minute :15 of the hour \(4\/4 failures, in 4 different hours\).*crontab -l/);
 });
 
