@@ -62,6 +62,17 @@ export function registerRoutes<L extends FastifyBaseLogger>(
   ctx: ApiContext,
   routes: readonly Route[],
 ): void {
+  // fast-json-stringify refuses NaN and ±Infinity (a 500) where JSON.stringify writes null: a number
+  // the diagnosis could not compute must not take the whole answer down, so such a reply is written
+  // as JSON.stringify would, and the log names the field.
+  app.addHook('preSerialization', async (req, reply, payload) => {
+    const where = nonFinitePath(payload, '', 0);
+    if (where !== null) {
+      ctx.logger.warn({ event: 'reply-non-finite-number', reqId: req.id, url: req.routeOptions.url ?? req.url, field: where }, 'a reply holds a number that is not finite: written as null');
+      reply.serializer(JSON.stringify);
+    }
+    return payload;
+  });
   if (ctx.strictResponses === true) {
     const returned = new WeakMap<FastifyReply, string>();
     app.addHook('preSerialization', async (_req, reply, payload) => {
@@ -137,4 +148,23 @@ export function buildApi(ctx: ApiContext): ApiServer {
   void app.register(fastifySwagger, swaggerOptions(VERSION));
   void app.register(async (api: ApiServer) => registerRoutes(api, ctx, apiRoutes(ctx)));
   return app;
+}
+
+/** The path of the first NaN or ±Infinity in a reply's value (`/incidents/3/rate`), or null. */
+export function nonFinitePath(value: unknown, path: string, depth: number): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path || '/';
+  if (typeof value !== 'object' || value === null || depth > 32) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonFinitePath(value[i], `${path}/${i}`, depth + 1);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (ArrayBuffer.isView(value)) return null;
+  for (const key of Object.keys(value)) {
+    const found = nonFinitePath((value as Record<string, unknown>)[key], `${path}/${key}`, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -147,4 +147,17 @@ describe('API routes - one definition for fastify and openapi.json', () => {
     const missing = await serve(true, { id: 'a' });
     assert.equal(missing.status, 500, 'a required field missing: fast-json-stringify refuses it');
   });
+
+  it('serializer - a number that is not finite is written as null, as JSON.stringify would, and logged by its field', async () => {
+    for (const strict of [false, true]) {
+      for (const n of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const res = await serve(strict, { id: 'a', n });
+        assert.deepEqual([res.status, res.body], [200, '{"id":"a","n":null}'], `${n}, strict ${strict}`);
+        const warned = res.lines.find((l) => l.event === 'reply-non-finite-number');
+        assert.equal(warned?.field, '/n', `${n}: the log names the field`);
+      }
+    }
+    const nested = await serve(false, { id: 'a', n: 1, deep: [{ x: 1 }, { x: Number.NaN }] });
+    assert.equal(nested.lines.find((l) => l.event === 'reply-non-finite-number')?.field, '/deep/1/x');
+  });
 });
