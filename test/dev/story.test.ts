@@ -58,10 +58,13 @@ describe('crossprobe dev: the demo story', () => {
     ], out);
     for (const [, , seconds] of rows) assert.match(seconds ?? '', /^\d+$/, `every expected verdict is reached:\n${out}`);
     const alerts = rows.map((r) => r[3] ?? '');
-    assert.equal(alerts[0], 'none', 'a healthy start sends nothing');
-    assert.match(alerts[1]!, /^opened \d+$/, 'the lb-node fault opens one incident');
-    assert.match(alerts[2]!, /\bchanged \d+/, 'the routing fault changes it');
-    assert.match(alerts[4]!, /^resolved \d+$/, 'recovery resolves it');
+    assert.equal(alerts[0], 'none', `a healthy start sends nothing:\n${out}`);
+    // The lb-node step opens exactly one incident, first, and resolves nothing. A CHANGED after the
+    // open is allowed: on a loaded machine (CI saw "opened 3, changed 11") a starved agent's probes
+    // time out and the diagnosis rightly names a second finding beside the lb-node one.
+    assert.match(alerts[1]!, /^opened \d+(, changed \d+)*$/, `the lb-node fault opens one incident:\n${out}`);
+    assert.match(alerts[2]!, /\bchanged \d+/, `the routing fault changes it:\n${out}`);
+    assert.match(alerts[4]!, /^resolved \d+$/, `recovery resolves it:\n${out}`);
 
     // the alerts as printed when they arrived: the collector's own sentences
     assert.match(out, /alert +\[OPENED\] shop: 502s from lb-node 127\.0\.0\.12\b/);
