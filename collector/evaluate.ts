@@ -1,5 +1,8 @@
-import { diagnose, resolveOptions, type AgentHealth, type Diagnosis, type DiagnosisOptions, type Observation } from './diagnosis/index.js';
-import type { AgentFailureRate, Store } from './store/index.js';
+import { diagnose, mayFind, resolveOptions, type AgentHealth, type CellTally, type Diagnosis, type DiagnosisOptions, type Observation } from './diagnosis/index.js';
+import {
+  BLOCKED, BLOCKED_OK, DNS_FAILED, FAILED, KINDS, OK, afterThrough,
+  type AgentFailureRate, type AgentRow, type Store, type TargetCounts, type TimeRange,
+} from './store/index.js';
 
 /**
  * Below this long window, agent health reads exact counts from SQLite (few rows); from it on, the
@@ -49,8 +52,13 @@ export function otherTargetRates(
       if (!o.ok) t.failed++;
     }
   }
+  return otherTargetRatesOf(own, totals.rates);
+}
+
+/** Per agent, `totals` less the target's own share `own` (region → agent → its failed / total). */
+function otherTargetRatesOf(own: ReadonlyMap<string, ReadonlyMap<string, { failed: number; total: number }>>, totals: readonly AgentFailureRate[]): AgentFailureRate[] {
   const rates: AgentFailureRate[] = [];
-  for (const r of totals.rates) {
+  for (const r of totals) {
     const mine = own.get(r.region)?.get(r.agent);
     const failed = r.failed - (mine?.failed ?? 0);
     const total = r.total - (mine?.total ?? 0);
@@ -64,6 +72,11 @@ export function otherTargetRates(
  * other targets. A heartbeat from before `fromMs` says nothing about the agent's network now.
  */
 export function agentHealth(store: Store, rates: readonly AgentFailureRate[], fromMs: number): AgentHealth[] {
+  return agentHealthOf(store.listAgents(), rates, fromMs);
+}
+
+/** `agentHealth` over agents already read (`store.listAgents()`): many targets judged at one moment read them once. */
+export function agentHealthOf(agents: readonly AgentRow[], rates: readonly AgentFailureRate[], fromMs: number): AgentHealth[] {
   const byRegion = new Map<string, { failed: number; total: number }>();
   for (const r of rates) {
     const t = byRegion.get(r.region) ?? { failed: 0, total: 0 };
@@ -74,7 +87,7 @@ export function agentHealth(store: Store, rates: readonly AgentFailureRate[], fr
   const rateOf = new Map(rates.map((r) => [`${r.region}/${r.agent}`, r]));
   const health: AgentHealth[] = [];
   const seen = new Set<string>();
-  for (const a of store.listAgents()) {
+  for (const a of agents) {
     const key = `${a.region}/${a.agent}`;
     seen.add(key);
     const own = rateOf.get(key);
@@ -101,4 +114,104 @@ export function agentHealth(store: Store, rates: readonly AgentFailureRate[], fr
     });
   }
   return health;
+}
+
+/** What judging many targets at one moment shares, read once (`judgeContext`). */
+export interface JudgeContext {
+  readonly nowMs: number;
+  readonly options: DiagnosisOptions;
+  /** Short window, long window, and the whole minutes agent totals cover. */
+  readonly ranges: readonly [TimeRange, TimeRange, TimeRange];
+  readonly totals: { readonly rates: readonly AgentFailureRate[]; readonly fromMs: number; readonly toMs: number };
+  readonly agents: readonly AgentRow[];
+}
+
+/** How a target was judged. */
+export interface Judgement {
+  readonly diagnosis: Diagnosis;
+  /** True when its raw results were read and diagnosed (`evaluateTarget`); false when its counts showed nothing to find. */
+  readonly full: boolean;
+}
+
+/** Reads what every target's judgement at `nowMs` shares: the agents and their totals over every target. */
+export function judgeContext(store: Store, nowMs: number, options: Partial<DiagnosisOptions> = {}): JudgeContext {
+  const opts = resolveOptions(options);
+  if (!Number.isFinite(nowMs)) throw new RangeError(`judgeContext needs a finite nowMs, got ${nowMs}`);
+  const fromMs = nowMs - opts.longWindowMs;
+  const totals = store.agentTotals(fromMs, nowMs);
+  return {
+    nowMs,
+    options: opts,
+    ranges: [afterThrough(nowMs - opts.shortWindowMs, nowMs), afterThrough(fromMs, nowMs), { fromMs: totals.fromMs, toMs: totals.toMs }],
+    totals,
+    agents: store.listAgents(),
+  };
+}
+
+/**
+ * The diagnosis of one target at the context's moment, as `evaluateTarget` gives it, at a cost that for a
+ * healthy target does not grow with its results: its per-cell counts (kept current at insert) go through
+ * the classifier's decisions first (`mayFind`); only a target where they could find something has its
+ * raw results read and diagnosed. What the incident loop judges every target with.
+ */
+export function judgeTarget(store: Store, target: string, ctx: JudgeContext): Judgement {
+  const full = (): Judgement => ({ diagnosis: evaluateTarget(store, target, ctx.nowMs, ctx.options), full: true });
+  // a long window this short reads exact agent rates from SQLite (evaluateTarget): no counts for it
+  if (ctx.options.longWindowMs < EXACT_AGENT_RATES_BELOW_MS) return full();
+  const counted = store.cellCounts(target, ctx.ranges);
+  if (counted === null) return full();
+  const windows = [cellTallies(counted, 0), cellTallies(counted, 1)];
+  const rates = countedOtherTargetRates(counted, ctx.totals.rates);
+  const agents = agentHealthOf(ctx.agents, rates, ctx.nowMs - ctx.options.longWindowMs);
+  if (mayFind({ windows, agents, options: ctx.options })) return full();
+  return {
+    diagnosis: {
+      target,
+      window: { from: new Date(ctx.nowMs - ctx.options.longWindowMs).toISOString(), to: new Date(ctx.nowMs).toISOString() },
+      verdict: 'healthy',
+      findings: [],
+    },
+    full: false,
+  };
+}
+
+/** The cells of range `r` as the classifier counts them: ADDRESS_BLOCKED set aside. */
+export function cellTallies(counted: TargetCounts, r: number): CellTally[] {
+  const counts = counted.counts[r]!;
+  const out: CellTally[] = [];
+  counted.cells.forEach((cell, i) => {
+    const at = i * KINDS;
+    const failed = counts[at + FAILED]!;
+    const dns = counts[at + DNS_FAILED]!;
+    const probes = counts[at + OK]! + failed + dns;
+    if (probes > 0) out.push({ region: cell.region, agent: cell.agent, ip: cell.ip, identity: cell.identity, probes, failures: failed + dns, dnsFailures: dns });
+  });
+  return out;
+}
+
+/**
+ * `otherTargetRates` from the target's counts: `totals` (over the whole minutes of the context's third
+ * range) less the target's own results in that range — ADDRESS_BLOCKED too, as the totals count them.
+ */
+export function countedOtherTargetRates(counted: TargetCounts, totals: readonly AgentFailureRate[]): AgentFailureRate[] {
+  const counts = counted.counts[2]!;
+  const own = new Map<string, Map<string, { failed: number; total: number }>>();
+  counted.cells.forEach((cell, i) => {
+    const at = i * KINDS;
+    const failed = counts[at + FAILED]! + counts[at + DNS_FAILED]! + counts[at + BLOCKED]!;
+    const total = failed + counts[at + OK]! + counts[at + BLOCKED_OK]!;
+    if (total === 0) return;
+    let agents = own.get(cell.region);
+    if (agents === undefined) {
+      agents = new Map();
+      own.set(cell.region, agents);
+    }
+    const t = agents.get(cell.agent);
+    if (t === undefined) agents.set(cell.agent, { failed, total });
+    else {
+      t.failed += failed;
+      t.total += total;
+    }
+  });
+  return otherTargetRatesOf(own, totals);
 }

@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import { ensureTargetsBucket, targetToWire, COLLECTOR_INBOX_PREFIX, describeNatsAccess, natsConnectOptions } from '../proto/index.js';
 import { openStore, type Store } from './store/index.js';
 import { startIngest, type Ingest } from './ingest/index.js';
-import { buildApi, STALE_HEARTBEATS, type ApiServer } from './api/index.js';
+import { buildApi, STALE_HEARTBEATS, TICK_BUCKETS_S, type ApiServer, type RuntimeMetrics } from './api/index.js';
 import type { CollectorConfig } from './config.js';
 import { createAlerts, type Alerts } from './alerts/index.js';
 import { startIncidentLoop, type IncidentLoop } from './incidents/index.js';
-import { evaluateTarget } from './evaluate.js';
+import { evaluateTarget, judgeContext, judgeTarget } from './evaluate.js';
+import { EventLoopLag, Histogram } from '../common/index.js';
 
 /** Told once the collector serves: the API's base URL. */
 export interface CollectorHooks {
@@ -27,6 +28,10 @@ const DRAIN_TIMEOUT_MS = 5_000;
  */
 export async function runCollector(config: CollectorConfig, logger: Logger, shutdown: AbortSignal, hooks: CollectorHooks = {}): Promise<void> {
   const running: { api?: ApiServer; retention?: Retention; ingest?: Ingest; nc?: NatsConnection; store?: Store; incidents?: IncidentLoop; alerts?: Alerts } = {};
+  // how long the main thread (NATS, the API, the incident ticks' slices) holds up its event loop
+  const lag = new EventLoopLag().start();
+  const ticks = new Histogram(TICK_BUCKETS_S);
+  let lastTick: RuntimeMetrics['lastTick'] = null;
   // Shutdown order: no new requests, no new retention chunk, ingest commits and acks what it holds,
   // the acks reach NATS, and only then the database closes.
   const teardown = async () => {
@@ -38,6 +43,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       ['ingest', running.ingest && (() => running.ingest!.stop())],
       ['nats', running.nc && (() => closeNats(running.nc!, logger))],
       ['database', running.store && (() => running.store!.close())],
+      ['event-loop-lag', () => lag.stop()],
     ];
     for (const [name, step] of steps) {
       try {
@@ -90,6 +96,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       allowPrivateTargets: config.allowPrivateTargets,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       ingestStats: () => running.ingest?.stats() ?? null,
+      runtimeStats: () => ({ ticks: ticks.snapshot(), lastTick, eventLoopLag: lag.histogram.snapshot() }),
       now: () => Date.now(),
       // behind a TLS proxy the requests arrive as plain HTTP: the public URL says what browsers use
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
@@ -120,6 +127,7 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
     const url = `http://${host}:${bound?.port ?? config.listen.port}`;
 
     // Every target is diagnosed on a timer; confirmed findings open incidents, which alert.
+    const windows = { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs };
     const alerts = (running.alerts = createAlerts({ webhooks: config.webhooks, publicUrl: config.publicUrl ?? url, logger }));
     running.incidents = startIncidentLoop({
       store,
@@ -130,7 +138,16 @@ export async function runCollector(config: CollectorConfig, logger: Logger, shut
       options: { confirmEvaluations: config.incidents.confirmEvaluations, resolveAfterMs: config.incidents.resolveAfterMs },
       // the same staleness the API and the dashboard show
       agentHealth: { staleAfterMs: STALE_HEARTBEATS * config.heartbeatIntervalMs },
-      evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, { shortWindowMs: config.windows.shortMs, longWindowMs: config.windows.longMs }),
+      evaluate: (target, nowMs) => evaluateTarget(store, target, nowMs, windows),
+      // every target from its counts, raw results only where they could show a finding (see evaluate.ts)
+      judge: (nowMs) => {
+        const ctx = judgeContext(store, nowMs, windows);
+        return (target) => judgeTarget(store, target, ctx);
+      },
+      onTick: (t) => {
+        ticks.observe(t.durationMs / 1000);
+        lastTick = { targets: t.targets, fullDiagnoses: t.fullDiagnoses, longestSliceMs: t.longestSliceMs };
+      },
     });
     const writes = config.apiToken !== null ? 'token' : config.insecureOpenApi ? 'open' : 'refused';
     if (writes === 'open') logger.warn('--insecure-open-api: no API token, and anyone who reaches the API can add, change and delete targets');

@@ -8,3 +8,5 @@ export { lowerBound } from './lower-bound.js';
 export { RateLimitedLog, type RateLimitedLevel, type RateLimitedLogOptions } from './rate-limited-log.js';
 export { SerialQueue } from './serial-queue.js';
 export { topK, type TopKOptions } from './top-k.js';
+export { Histogram, type HistogramSnapshot } from './histogram.js';
+export { EventLoopLag, LAG_BUCKETS_S } from './event-loop-lag.js';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { IngestStats } from '../ingest/index.js';
 import type { ApiTokens } from './auth.js';
+import type { RuntimeMetrics } from './metrics.js';
 
 /** The part of the targets KV bucket the API writes (the agents watch it). */
 export type TargetsKv = Pick<KV, 'create' | 'put' | 'delete'>;
@@ -22,6 +23,8 @@ export interface ApiContext {
   readonly heartbeatIntervalMs: number;
   /** Ingest counters for /metrics; null when ingest does not run in this process. */
   readonly ingestStats: () => IngestStats | null;
+  /** The incident loop's and the event loop's figures for /metrics; absent or null when the loop does not run here. */
+  readonly runtimeStats?: () => RuntimeMetrics | null;
   readonly now: () => number;
   /**
    * Session cookies get `Secure` even on plain HTTP requests: the collector is reached through a TLS

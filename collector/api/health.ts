@@ -83,6 +83,8 @@ export function healthRoutes(ctx: ApiContext): Route[] {
             rejectsStored: ctx.store.countRejects(),
             diagnosisObservations: ctx.store.recentSize,
             openIncidents: countBy(ctx.store.listIncidents({ state: 'open', limit: 10_000 }).map((i) => i.verdict)),
+            counted: ctx.store.cellCountsSize,
+            runtime: ctx.runtimeStats?.() ?? null,
           }),
         );
         void reply.type('text/plain; version=0.0.4; charset=utf-8');

@@ -3,7 +3,7 @@ export { API_ERRORS, ApiError, toApiError, type ApiErrorCode, type ApiErrorBody 
 export { authorize, type ApiTokens } from './auth.js';
 export { STALE_HEARTBEATS, type ApiContext, type TargetsKv } from './context.js';
 export { checkDb, checkNats, type Check } from './health.js';
-export { renderPrometheus, collectorMetrics, type MetricFamily, type MetricsInput } from './metrics.js';
+export { renderPrometheus, collectorMetrics, histogramFamily, TICK_BUCKETS_S, type MetricFamily, type MetricsInput, type RuntimeMetrics } from './metrics.js';
 export { swaggerOptions, toJsonSchema } from './openapi.js';
 export { parseTimeParam, DEFAULT_RESULTS_LIMIT } from './results.js';
 export { diagnosisWindows } from './diagnosis.js';

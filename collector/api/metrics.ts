@@ -1,3 +1,4 @@
+import type { HistogramSnapshot } from '../../common/index.js';
 import type { IngestStats } from '../ingest/index.js';
 import type { AgentRow } from '../store/index.js';
 
@@ -5,8 +6,23 @@ import type { AgentRow } from '../store/index.js';
 export interface MetricFamily {
   readonly name: string;
   readonly help: string;
-  readonly type: 'counter' | 'gauge';
-  readonly samples: readonly { readonly labels?: Readonly<Record<string, string>>; readonly value: number }[];
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  /** A histogram's samples carry their suffix (`_bucket` with an `le` label, `_sum`, `_count`). */
+  readonly samples: readonly { readonly suffix?: string; readonly labels?: Readonly<Record<string, string>>; readonly value: number }[];
+}
+
+/** A histogram family from its cumulative snapshot. */
+export function histogramFamily(name: string, help: string, h: HistogramSnapshot): MetricFamily {
+  return {
+    name,
+    help,
+    type: 'histogram',
+    samples: [
+      ...h.buckets.map((b) => ({ suffix: '_bucket', labels: { le: formatValue(b.le) }, value: b.count })),
+      { suffix: '_sum', value: h.sum },
+      { suffix: '_count', value: h.count },
+    ],
+  };
 }
 
 const escapeHelp = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
@@ -27,7 +43,7 @@ export function renderPrometheus(families: readonly MetricFamily[]): string {
     for (const s of f.samples) {
       const labels = Object.entries(s.labels ?? {});
       const text = labels.length ? `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}` : '';
-      lines.push(`${f.name}${text} ${formatValue(s.value)}`);
+      lines.push(`${f.name}${s.suffix ?? ''}${text} ${formatValue(s.value)}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -43,7 +59,24 @@ export interface MetricsInput {
   readonly diagnosisObservations: number;
   /** Open incidents by verdict. */
   readonly openIncidents: Readonly<Record<string, number>>;
+  /** Results the incident loop's per-cell counts hold, and of how many targets. */
+  readonly counted?: { readonly results: number; readonly targets: number };
+  /** The incident loop and the main thread's event loop; absent when the loop does not run here. */
+  readonly runtime?: RuntimeMetrics | null;
 }
+
+/** How the incident loop and the main thread's event loop are doing. */
+export interface RuntimeMetrics {
+  /** Incident tick durations, in seconds. */
+  readonly ticks: HistogramSnapshot;
+  /** The last tick's figures; null before the first. */
+  readonly lastTick: { readonly targets: number; readonly fullDiagnoses: number; readonly longestSliceMs: number } | null;
+  /** How late the main thread's event loop ran a timer, in seconds. */
+  readonly eventLoopLag: HistogramSnapshot;
+}
+
+/** Bounds of the incident tick histogram, in seconds. */
+export const TICK_BUCKETS_S: readonly number[] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** The collector's metric families. */
 export function collectorMetrics(m: MetricsInput): MetricFamily[] {
@@ -99,11 +132,42 @@ export function collectorMetrics(m: MetricsInput): MetricFamily[] {
       samples: [{ value: m.diagnosisObservations }],
     },
     {
+      name: 'crossprobe_diagnosis_counted_results',
+      help: 'Recent results the incident loop counts per serving cell in memory (what it judges every target from).',
+      type: 'gauge',
+      samples: m.counted === undefined ? [] : [{ value: m.counted.results }],
+    },
+    {
       name: 'crossprobe_incidents_open',
       help: 'Open incidents, by verdict.',
       type: 'gauge',
       samples: Object.entries(m.openIncidents).map(([verdict, value]) => ({ labels: { verdict }, value })),
     },
   );
+  const r = m.runtime;
+  if (r !== undefined && r !== null) {
+    families.push(
+      histogramFamily('crossprobe_incident_tick_seconds', 'How long one incident tick took, from its start to its end (yields to ingest and the API included).', r.ticks),
+      {
+        name: 'crossprobe_incident_tick_targets',
+        help: 'Targets the last incident tick judged.',
+        type: 'gauge',
+        samples: r.lastTick === null ? [] : [{ value: r.lastTick.targets }],
+      },
+      {
+        name: 'crossprobe_incident_tick_full_diagnoses',
+        help: 'Targets of the last incident tick whose raw results were read (the rest were judged from their counts).',
+        type: 'gauge',
+        samples: r.lastTick === null ? [] : [{ value: r.lastTick.fullDiagnoses }],
+      },
+      {
+        name: 'crossprobe_incident_tick_longest_slice_seconds',
+        help: 'The longest stretch the last incident tick worked without letting ingest and the API run.',
+        type: 'gauge',
+        samples: r.lastTick === null ? [] : [{ value: r.lastTick.longestSliceMs / 1000 }],
+      },
+      histogramFamily('crossprobe_event_loop_lag_seconds', 'How late the main thread ran a timer due every 25 ms: how long its event loop (NATS, the API) was held up.', r.eventLoopLag),
+    );
+  }
   return families;
 }

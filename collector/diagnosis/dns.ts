@@ -84,7 +84,43 @@ export function locateDns(observations: readonly Observation[], budget: Budget, 
   let dnsFailures = 0;
   for (const o of observations) if (isDnsFailure(o)) dnsFailures++;
   if (dnsFailures < options.minFailures) return [];
-  const { regions, agents } = resolutions(observations);
+  return searchDns(resolutions(observations), budget, options);
+}
+
+/** One agent's resolutions in a window, counted (what `resolutions` tallies from observations). */
+export interface AgentResolutions {
+  readonly region: string;
+  readonly agent: string;
+  readonly dnsFailed: number;
+  /** Its results that were not DNS failures. */
+  readonly resolved: number;
+  /** Distinct IPs among them. */
+  readonly ips: number;
+}
+
+/**
+ * Whether `locateDns` would find a pattern on observations whose agents resolved as `agents` say (in
+ * any order): the same search on the same counts, without the observations.
+ */
+export function dnsMayFind(agents: readonly AgentResolutions[], budget: Budget, options: DiagnosisOptions): boolean {
+  let dnsFailures = 0;
+  for (const a of agents) dnsFailures += a.dnsFailed;
+  if (dnsFailures < options.minFailures) return false;
+  const byRegion = new Map<string, number>();
+  const probesOf = new Map<string, number>();
+  const failuresOf = new Map<string, number>();
+  for (const a of agents) {
+    const probes = a.dnsFailed + Math.ceil(a.resolved / Math.max(1, a.ips));
+    byRegion.set(a.region, (byRegion.get(a.region) ?? 0) + 1);
+    probesOf.set(a.region, (probesOf.get(a.region) ?? 0) + probes);
+    failuresOf.set(a.region, (failuresOf.get(a.region) ?? 0) + a.dnsFailed);
+  }
+  const regions = [...byRegion.keys()].sort().map((region) => ({ region, failures: failuresOf.get(region) ?? 0, probes: probesOf.get(region) ?? 0, failed: [], all: [] }));
+  return searchDns({ regions, agents: [] }, budget, options).length > 0;
+}
+
+/** The search of `locateDns` over regions' resolution tallies. */
+function searchDns({ regions, agents }: { regions: RegionDns[]; agents: AgentCounts[] }, budget: Budget, options: DiagnosisOptions): DnsLocated[] {
   const threshold = budget.alpha / Math.max(1, budget.tests);
   const view: GridView = {
     dimension: 'dns',

@@ -2,7 +2,8 @@ export { diagnose } from './diagnose.js';
 export { resolveOptions, DiagnosisOptionsError } from './options.js';
 export { severity, compareFindings } from './findings.js';
 export { pct, ms, seconds, span, isoMinute, list } from './humanize.js';
-export { buildGrids, gridView, servingDimensions } from './grid.js';
+export { buildGrids, gridView, servingDimensions, isDnsFailure } from './grid.js';
+export { mayFind, buildCountGrids, type CellTally, type ScreenInput } from './screen.js';
 export { fisherGreater, fisherLess, binomialUpper, hypergeometricUpper, hypergeometricLower } from './stats.js';
 export {
   DEFAULT_DIAGNOSIS_OPTIONS, VERDICTS, DIMENSIONS, TEST_METHODS, WINDOW_NAMES,

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { SerialQueue } from '../../common/index.js';
 import type { Diagnosis } from '../diagnosis/index.js';
@@ -16,8 +17,21 @@ export interface IncidentLoopOptions {
    * may probe targets from their own files. Default 1 h (the collector passes its long window).
    */
   readonly activeWithinMs?: number;
-  /** The diagnosis of a target now (in the collector: `evaluateTarget(store, target, nowMs, windows)`). */
+  /** The diagnosis of a target now (in the collector: `evaluateTarget(store, target, nowMs, windows)`); used when `judge` is absent. */
   readonly evaluate: (target: string, nowMs: number) => Diagnosis | Promise<Diagnosis>;
+  /**
+   * How targets are judged in the collector: called at the start of every slice of a tick (what the
+   * slice's targets share is read then, between two yields, so that it agrees with what ingest committed
+   * meanwhile), it returns the judge of one target (`judgeTarget` of collector/evaluate.ts).
+   */
+  readonly judge?: (nowMs: number) => (target: string) => Judged;
+  /**
+   * A tick works at most about this long before it lets ingest and the API run (one target is never
+   * split: a slice ends after the target that reached it). Default 10 ms.
+   */
+  readonly sliceMs?: number;
+  /** Told of every finished tick (metrics). */
+  readonly onTick?: (report: TickReport) => void;
   /** Where the events go: the collector's webhooks (`createAlerts` of collector/alerts, which imports this folder). */
   readonly alerts: { notify(events: readonly (IncidentEvent | AgentAlertEvent)[]): void };
   readonly options?: Partial<IncidentOptions>;
@@ -44,9 +58,25 @@ export interface IncidentLoopOptions {
   readonly autoStart?: boolean;
 }
 
+/** A target's diagnosis, and whether its raw results were read for it. */
+export interface Judged {
+  readonly diagnosis: Diagnosis;
+  /** True when its raw results were read and diagnosed; false when its counts showed nothing to find. */
+  readonly full: boolean;
+}
+
 /** What one tick did. */
 export interface TickReport {
+  /** Targets judged (evaluated or failed). */
+  readonly targets: number;
   readonly evaluated: number;
+  /** Of the evaluated targets, those whose raw results were read (the rest were judged from counts). */
+  readonly fullDiagnoses: number;
+  /** From its start to its end, yields included (wall clock, performance.now). */
+  readonly durationMs: number;
+  /** Its longest stretch of work without a yield: how long it held up ingest and the API at most. */
+  readonly longestSliceMs: number;
+  readonly slices: number;
   /** Targets whose evaluation or persistence threw (logged and skipped). */
   readonly failed: number;
   readonly events: readonly IncidentEvent[];
@@ -65,6 +95,7 @@ export interface IncidentLoop {
 }
 
 export const DEFAULT_INCIDENT_INTERVAL_MS = 30_000;
+export const DEFAULT_SLICE_MS = 10;
 export const DEFAULT_RESULT_TARGET_OPENS_PER_TICK = 50;
 /** Open incidents read per tick at most (one per target at a time, so: targets). */
 const MAX_OPEN_INCIDENTS = 10_000;
@@ -84,6 +115,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   const opensPerTick = o.maxResultTargetOpensPerTick ?? DEFAULT_RESULT_TARGET_OPENS_PER_TICK;
   if (!Number.isSafeInteger(opensPerTick) || opensPerTick < 1) throw new RangeError(`maxResultTargetOpensPerTick: must be a whole number above 0 (got ${String(opensPerTick)})`);
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs: must be above 0 (got ${String(intervalMs)})`);
+  const sliceMs = o.sliceMs ?? DEFAULT_SLICE_MS;
+  if (!Number.isFinite(sliceMs) || sliceMs < 0) throw new RangeError(`sliceMs: must be 0 or more (got ${String(sliceMs)})`);
   const now = o.now ?? Date.now;
   const logger = o.logger.child({ component: 'incidents' });
   const agentHealth = o.agentHealth && { staleAfterMs: o.agentHealth.staleAfterMs, listeningSinceMs: o.agentHealth.listeningSinceMs ?? now() };
@@ -96,29 +129,61 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   let stopped = false;
 
   async function runTick(nowMs: number): Promise<TickReport> {
+    const startedAt = performance.now();
     const all: IncidentEvent[] = [];
     let evaluated = 0;
     let failed = 0;
+    let fullDiagnoses = 0;
     let targets: string[] | null = null;
     let managed = new Set<string>();
     let opensLeft = opensPerTick;
     let deferredOpens = 0;
+    // the work between two yields: the event loop is held up that long at most
+    let sliceStart = performance.now();
+    let longestSliceMs = 0;
+    let slices = 1;
+    let judge: ((target: string) => Judged) | null = null;
+    const yieldNow = async (): Promise<void> => {
+      longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slices++;
+      sliceStart = performance.now();
+      judge = null;
+    };
     try {
       managed = new Set(o.store.listTargets().map((t) => t.target.id));
       const ids = new Set(managed);
-      for (const id of o.store.activeTargets(nowMs - activeWithinMs)) ids.add(id);
+      // a page of active targets at a time: 10,000 targets' worth is too long to read without a yield
+      for (let after = ''; ;) {
+        const page = o.store.activeTargets(nowMs - activeWithinMs, { after, limit: 500 });
+        for (const id of page) ids.add(id);
+        if (page.length < 500) break;
+        after = page[page.length - 1]!;
+        await yieldNow();
+      }
       for (const i of o.store.listIncidents({ state: 'open', limit: MAX_OPEN_INCIDENTS })) ids.add(i.target);
       targets = [...ids].sort();
     } catch (err) {
       logger.error({ event: 'incident-targets-unlisted', err }, 'incident tick: cannot list targets');
     }
-    if (targets !== null) for (const id of pending.keys()) if (!targets.includes(id)) pending.delete(id);
+    if (targets !== null) {
+      const listed = new Set(targets);
+      for (const id of pending.keys()) if (!listed.has(id)) pending.delete(id);
+    }
     for (const target of targets ?? []) {
-      // a diagnosis is synchronous SQLite + CPU (~0.1 s for a busy hour): let ingest and the API
-      // run between targets instead of stalling them for the whole tick
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // judging is synchronous SQLite + CPU: ingest and the API run between slices of the tick
+      if (performance.now() - sliceStart >= sliceMs) await yieldNow();
       try {
-        const diagnosis = await o.evaluate(target, nowMs);
+        let diagnosis: Diagnosis;
+        if (o.judge !== undefined) {
+          judge ??= o.judge(nowMs);
+          const judged = judge(target);
+          diagnosis = judged.diagnosis;
+          if (judged.full) fullDiagnoses++;
+        } else {
+          diagnosis = await o.evaluate(target, nowMs);
+          fullDiagnoses++;
+        }
         const prev: LifecycleState = { incident: o.store.latestIncident(target), pending: pending.get(target) ?? 0 };
         const step = stepLifecycle(prev, diagnosis, nowMs, options);
         if (!managed.has(target) && step.events.some((e) => e.type === 'opened' || e.type === 'reopened')) {
@@ -142,6 +207,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         logger.error({ event: 'incident-target-skipped', err, target }, 'incident tick: target skipped');
       }
     }
+    longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
     if (deferredOpens > 0) {
       logger.warn({ event: 'incident-opens-deferred', deferred: deferredOpens, maxPerTick: opensPerTick }, 'incidents of targets known only from results left to the next tick (more opened at once than allowed)');
     }
@@ -151,7 +217,23 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     } catch (err) {
       logger.error({ err }, 'incident tick: alerts refused the events');
     }
-    return { evaluated, failed, events: all, agentEvents, ...(deferredOpens > 0 ? { deferredOpens } : {}) };
+    const report: TickReport = {
+      targets: evaluated + failed, evaluated, fullDiagnoses, durationMs: performance.now() - startedAt, longestSliceMs, slices, failed,
+      events: all, agentEvents, ...(deferredOpens > 0 ? { deferredOpens } : {}),
+    };
+    logger.info(
+      {
+        event: 'incident-tick', durationMs: Math.round(report.durationMs), targets: report.targets, evaluated, failed, fullDiagnoses,
+        longestSliceMs: Math.round(longestSliceMs), slices, events: all.length + agentEvents.length,
+      },
+      'incident tick',
+    );
+    try {
+      o.onTick?.(report);
+    } catch (err) {
+      logger.error({ err }, 'incident tick: onTick threw');
+    }
+    return report;
   }
 
   /** The fleet's own alerts: judged, saved in one transaction, logged; returned for notifying. */
@@ -175,7 +257,7 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   function tick(nowMs: number = now()): Promise<TickReport> {
     return ticks.run(() => runTick(nowMs)).catch((err: unknown) => {
       logger.error({ err }, 'incident tick failed');
-      return { evaluated: 0, failed: 0, events: [], agentEvents: [] } satisfies TickReport;
+      return { targets: 0, evaluated: 0, fullDiagnoses: 0, durationMs: 0, longestSliceMs: 0, slices: 0, failed: 0, events: [], agentEvents: [] } satisfies TickReport;
     });
   }
 

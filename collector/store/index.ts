@@ -49,4 +49,5 @@ export {
 } from './report-queries.js';
 export { BatchInserter, DEFAULT_MAX_REJECTS, isRowError, openBatchInserter, type BatchInserterOptions, type CommittedRows, type IsolatedRows } from './batch.js';
 export { summarizeCommit, type CommitSummary, type CommittedBatch, type CommittedObservation } from './recent.js';
+export { CellCounts, CELL_COUNTS_DEFAULTS, kindOf, RESULT_KINDS, KINDS, OK, FAILED, DNS_FAILED, BLOCKED, BLOCKED_OK, afterThrough, nextUp, type CellCountsOptions, type CountedCell, type TargetCounts, type TimeRange } from './cell-counts.js';
 export { KnownTargets } from './known-targets.js';

@@ -106,7 +106,8 @@ export class RollupsTable {
   private readonly clearRangeStmt;
   private readonly recountStmt;
   private readonly agentMinutesStmt;
-  private readonly activeStmt;
+  private readonly nextTargetStmt;
+  private readonly activeSinceStmt;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(UPSERT_SQL);
@@ -121,7 +122,10 @@ export class RollupsTable {
       `SELECT minute_ms AS minuteMs, region, agent, SUM(n) AS total, SUM(failures) AS failed FROM rollups
        WHERE minute_ms >= ? AND minute_ms < ? GROUP BY minute_ms, region, agent`,
     );
-    this.activeStmt = db.prepare('SELECT DISTINCT target FROM rollups WHERE minute_ms >= ? ORDER BY target').pluck();
+    // a skip scan over the primary key (target, minute_ms, …): two index seeks per target, however many
+    // rows each has (a DISTINCT over the last hour's rows reads ~18 million of them at 10,000 targets)
+    this.nextTargetStmt = db.prepare('SELECT target FROM rollups WHERE target > ? ORDER BY target LIMIT 1').pluck();
+    this.activeSinceStmt = db.prepare('SELECT 1 FROM rollups WHERE target = ? AND minute_ms >= ? LIMIT 1').pluck();
   }
 
   /** Adds newly inserted results to their minutes. Call inside the transaction that inserted them. */
@@ -172,9 +176,17 @@ export class RollupsTable {
     return rows.map(toRollup);
   }
 
-  /** Targets with results in the minute holding `sinceMs` or later, sorted. */
-  activeTargets(sinceMs: number): string[] {
-    return this.activeStmt.all(Math.floor(sinceMs / MINUTE_MS) * MINUTE_MS) as string[];
+  /**
+   * Targets with results in the minute holding `sinceMs` or later, sorted: those after `after` (default
+   * all), `limit` of them at most (default all).
+   */
+  activeTargets(sinceMs: number, after = '', limit = Infinity): string[] {
+    const minute = Math.floor(sinceMs / MINUTE_MS) * MINUTE_MS;
+    const out: string[] = [];
+    for (let target = this.nextTargetStmt.get(after) as string | undefined; target !== undefined && out.length < limit; target = this.nextTargetStmt.get(target) as string | undefined) {
+      if (this.activeSinceStmt.get(target, minute) !== undefined) out.push(target);
+    }
+    return out;
   }
 
   /** Per (minute, region, agent), failed / total over every target, for fromMinuteMs ≤ minute < toMinuteMs. */

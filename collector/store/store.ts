@@ -7,7 +7,8 @@ import { RejectsTable, type RejectRecord, type StoredReject } from './rejects.js
 import { AgentsTable, type AgentHeartbeat, type AgentRow } from './agent-rows.js';
 import { AgentAlertsTable, type AgentAlertRecord } from './agent-alerts.js';
 import { TargetsTable, type BadTargetHandler, type StoredTarget } from './targets.js';
-import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type CommitSummary, type RecentOptions, type Snapshot } from './recent.js';
+import { RECENT_DEFAULTS, RecentWindows, summarizeCommit, toObservation, type CommitSummary, type CommittedBatch, type CommittedObservation, type RecentOptions, type Snapshot } from './recent.js';
+import { CELL_COUNTS_DEFAULTS, CellCounts, type CellCountsOptions, type TargetCounts, type TimeRange } from './cell-counts.js';
 import { BatchInserter, DEFAULT_MAX_REJECTS } from './batch.js';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 import { IncidentsTable, type IncidentEventRecord, type IncidentQuery, type IncidentRecord } from './incidents.js';
@@ -18,6 +19,8 @@ export interface StoreOptions extends OpenDatabaseOptions {
   readonly onBadTarget?: BadTargetHandler;
   /** The in-memory recent windows the diagnosis reads (see recent.ts); `maxObservations: 0` turns them off. */
   readonly recent?: Partial<RecentOptions>;
+  /** The in-memory per-cell counts the incident loop judges targets from (see cell-counts.ts). */
+  readonly cellCounts?: Partial<CellCountsOptions>;
   /** Rows the rejects table keeps at most, the oldest deleted first. Default DEFAULT_MAX_REJECTS (100,000). */
   readonly maxRejects?: number;
 }
@@ -51,7 +54,7 @@ export interface Store {
    * gone unreported (a writer thread that died between its commit and its report).
    */
   resetRecent(): void;
-  /** Whether `noteCommitted` is wanted: false when the in-memory windows are off. */
+  /** Whether `noteCommitted` is wanted (always: the cell counts need every commit, even with the recent windows off). */
   readonly tracksRecent: boolean;
   /** The options the file was opened with (a second connection uses the same). */
   readonly openOptions: OpenDatabaseOptions;
@@ -82,10 +85,19 @@ export interface Store {
   /** Observations held in memory for the diagnosis now. */
   readonly recentSize: number;
   /**
-   * Targets with results since `sinceMs` (minute resolution), sorted: with targets only in agents'
-   * files (never added through the API) too.
+   * A target's results counted per serving cell over each of `ranges` (half-open), kept current at
+   * insert (see cell-counts.ts: loaded from SQLite once, then moved forward incrementally); null when the
+   * target has too many cells to count. The answer is a view, valid until the next call.
    */
-  activeTargets(sinceMs: number): string[];
+  cellCounts(target: string, ranges: readonly TimeRange[]): TargetCounts | null;
+  /** Results and targets held by `cellCounts` now. */
+  readonly cellCountsSize: { readonly results: number; readonly targets: number };
+  /**
+   * Targets with results since `sinceMs` (minute resolution), sorted: with targets only in agents'
+   * files (never added through the API) too. A page of them with `page`: those after `page.after`,
+   * `page.limit` at most.
+   */
+  activeTargets(sinceMs: number, page?: { readonly after?: string; readonly limit?: number }): string[];
   /** A target's per-minute rollups for the minutes overlapping [fromMs, toMs). */
   rollups(target: string, fromMs: number, toMs: number): RollupRow[];
   /** Recomputes rollups of [fromMs, toMs) from raw rows (repair; one transaction). */
@@ -151,9 +163,9 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(path, opts);
   try {
     const schema = migrate(db);
-    const { recent, onBadTarget, maxRejects = DEFAULT_MAX_REJECTS, ...openOptions } = opts;
+    const { recent, cellCounts, onBadTarget, maxRejects = DEFAULT_MAX_REJECTS, ...openOptions } = opts;
     if (!Number.isSafeInteger(maxRejects) || maxRejects < 1) throw new RangeError(`maxRejects must be a positive integer, got ${maxRejects}`);
-    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, openOptions, maxRejects, onBadTarget);
+    return new SqliteStore(db, path, schema, { ...RECENT_DEFAULTS, ...recent }, { ...CELL_COUNTS_DEFAULTS, ...cellCounts }, openOptions, maxRejects, onBadTarget);
   } catch (err) {
     db.close();
     throw err;
@@ -176,14 +188,17 @@ class SqliteStore implements Store {
   private readonly recordAgentAlertsTx;
   private readonly deleteAgentTx;
   private readonly recent: RecentWindows;
+  private readonly counted: CellCounts;
   private readonly reports: ReportQueries;
   readonly tracksRecent: boolean;
+  private readonly recentOn: boolean;
 
   constructor(
     private readonly db: Db,
     readonly path: string,
     readonly schema: { readonly from: number; readonly to: number },
     recent: RecentOptions,
+    cellCounts: CellCountsOptions,
     readonly openOptions: OpenDatabaseOptions,
     readonly maxRejects: number,
     onBadTarget?: BadTargetHandler,
@@ -199,7 +214,13 @@ class SqliteStore implements Store {
       },
       recent,
     );
-    this.tracksRecent = recent.maxObservations > 0;
+    this.counted = new CellCounts(
+      { observations: (target, fromMs, toMs) => this.snapshot(() => this.results.observations(target, fromMs, toMs)) as Snapshot<ObservationRow[]> },
+      cellCounts,
+    );
+    // the cell counts need every commit reported too
+    this.tracksRecent = true;
+    this.recentOn = recent.maxObservations > 0;
     this.rejects = new RejectsTable(db);
     this.agents = new AgentsTable(db);
     this.agentAlerts = new AgentAlertsTable(db);
@@ -230,19 +251,28 @@ class SqliteStore implements Store {
     const rejects = batch.rejects ?? [];
     const { fresh, rowids } = this.inserter.insert(batch.results, rejects);
     // after the commit: a rolled-back batch must not reach memory
-    if (fresh.length > 0 && this.tracksRecent) {
-      this.recent.added({ ...summarizeCommit(fresh, rowids), observations: () => fresh.map((r) => ({ target: r.target, observation: toObservation(r) })) });
-    }
+    if (fresh.length > 0) this.added({ ...summarizeCommit(fresh, rowids), observations: once(() => fresh.map((r) => ({ target: r.target, observation: toObservation(r) }))) });
     return { inserted: fresh.length, rejected: rejects.length };
   }
 
   resetRecent(): void {
-    this.recent.clear();
+    this.clearMemory();
   }
 
   noteCommitted(commit: CommitSummary): void {
-    // read back only when a window holds one of the commit's targets
-    if (this.tracksRecent) this.recent.added({ ...commit, observations: () => this.results.committedBetween(commit.fromRowid, commit.throughRowid) });
+    // read back only when memory holds one of the commit's targets, and once for both
+    this.added({ ...commit, observations: once(() => this.results.committedBetween(commit.fromRowid, commit.throughRowid)) });
+  }
+
+  private added(batch: CommittedBatch): void {
+    if (this.recentOn) this.recent.added(batch);
+    this.counted.added(batch);
+  }
+
+  /** After deletes, or commits that may have gone unreported: memory loads again from SQLite. */
+  private clearMemory(): void {
+    this.recent.clear();
+    this.counted.clear();
   }
 
   insertResults(results: readonly ResultRecord[]): number {
@@ -286,12 +316,20 @@ class SqliteStore implements Store {
     return this.recent.size;
   }
 
+  cellCounts(target: string, ranges: readonly TimeRange[]): TargetCounts | null {
+    return this.counted.counts(target, ranges);
+  }
+
+  get cellCountsSize(): { results: number; targets: number } {
+    return { results: this.counted.size, targets: this.counted.targetCount };
+  }
+
   agentFailureRates(fromMs: number, toMs: number, excludeTarget: string): AgentFailureRate[] {
     return this.results.agentFailureRates(fromMs, toMs, excludeTarget);
   }
 
-  activeTargets(sinceMs: number): string[] {
-    return this.rollupsTable.activeTargets(sinceMs);
+  activeTargets(sinceMs: number, page: { readonly after?: string; readonly limit?: number } = {}): string[] {
+    return this.rollupsTable.activeTargets(sinceMs, page.after, page.limit);
   }
 
   rollups(target: string, fromMs: number, toMs: number): RollupRow[] {
@@ -300,7 +338,7 @@ class SqliteStore implements Store {
 
   rebuildRollups(fromMs: number, toMs: number): void {
     this.rebuildTx.immediate(fromMs, toMs);
-    this.recent.clear();
+    this.clearMemory();
   }
 
   upsertHeartbeat(h: AgentHeartbeat): void {
@@ -348,7 +386,7 @@ class SqliteStore implements Store {
       return await applyRetention({ results: this.results, rollups: this.rollupsTable, rejects: this.rejects }, nowMs, opts);
     } finally {
       // rows it deleted may still be held in memory (a window reaching back past the raw retention)
-      this.recent.clear();
+      this.clearMemory();
     }
   }
 
@@ -415,4 +453,10 @@ class SqliteStore implements Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** `read`, called at most once: the recent windows and the cell counts share one read-back of a commit. */
+function once(read: () => readonly CommittedObservation[]): () => readonly CommittedObservation[] {
+  let rows: readonly CommittedObservation[] | null = null;
+  return () => (rows ??= read());
 }

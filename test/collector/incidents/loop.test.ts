@@ -78,7 +78,8 @@ describe('incident loop', () => {
     });
 
     const first = await loop.tick(T0);
-    assert.deepEqual(first, { evaluated: 1, failed: 0, events: [], agentEvents: [] }, 'one bad evaluation is not confirmed');
+    const { evaluated, failed, events, agentEvents, targets, fullDiagnoses } = first;
+    assert.deepEqual({ evaluated, failed, events, agentEvents, targets, fullDiagnoses }, { evaluated: 1, failed: 0, events: [], agentEvents: [], targets: 1, fullDiagnoses: 1 }, 'one bad evaluation is not confirmed');
     assert.equal(store.latestIncident('shop'), null);
 
     const second = await loop.tick(T0 + 5_000);
