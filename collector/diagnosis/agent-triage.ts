@@ -59,8 +59,9 @@ export function triageAgents(
     tests,
     pAdjusted: Math.min(1, p * tests),
   });
-  const elevated = (inside: Tally, outside: Tally, p: number): boolean =>
-    inside.failures >= options.minFailures && outside.probes > 0 && rate(inside) >= options.minRateRatio * rate(outside) && p <= threshold;
+  // the test last: an exact test over large totals costs far more than the counts' own conditions
+  const worthTesting = (inside: Tally, outside: Tally): boolean =>
+    inside.failures >= options.minFailures && outside.probes > 0 && rate(inside) >= options.minRateRatio * rate(outside);
 
   for (const h of [...health].sort((a, b) => compareStrings(agentKey(a.region, a.agent), agentKey(b.region, b.agent)))) {
     if (h.controlsFailing) {
@@ -78,8 +79,8 @@ export function triageAgents(
     if (h.otherTargets !== undefined && h.peersOtherTargets !== undefined) {
       const inside = { failures: h.otherTargets.failed, probes: h.otherTargets.total };
       const outside = { failures: h.peersOtherTargets.failed, probes: h.peersOtherTargets.total };
-      const p = fisherGreater(inside, outside);
-      if (elevated(inside, outside, p)) {
+      const p = worthTesting(inside, outside) ? fisherGreater(inside, outside) : 1;
+      if (p <= threshold && worthTesting(inside, outside)) {
         flag(
           h.region,
           h.agent,
@@ -97,8 +98,8 @@ export function triageAgents(
       for (const agent of candidates) {
         const inside: Tally = agents.get(agent) ?? { failures: 0, probes: 0 };
         const outside = addTallies(candidates.filter((a) => a !== agent).map((a): Tally => agents.get(a) ?? { failures: 0, probes: 0 }));
-        const p = fisherGreater(inside, outside);
-        if (elevated(inside, outside, p)) {
+        const p = worthTesting(inside, outside) ? fisherGreater(inside, outside) : 1;
+        if (p <= threshold && worthTesting(inside, outside)) {
           flag(
             region,
             agent,

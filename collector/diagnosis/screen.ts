@@ -61,7 +61,11 @@ export function mayFind(input: ScreenInput): boolean {
   const explained = new Map<string, Explained>();
   for (let i = input.windows.length - 1; i >= 0; i--) {
     for (const g of grids[i] ?? []) {
-      const located = locate(g, budget, options, explained.get(g.dimension));
+      // every pattern locate can find (a line, a cell, a block, the residual) needs minFailures failures
+      // in its cells: a grid with fewer has none, and its tests need not run (most healthy targets)
+      let failures = 0;
+      for (const c of g.cells.values()) failures += c.failures;
+      const located = failures < options.minFailures ? [] : locate(g, budget, options, explained.get(g.dimension));
       if (located.length > 0) return true;
       // the long window is last: what it explained (nothing, here) is what the short window is told
       if (i === input.windows.length - 1) explained.set(g.dimension, explainedBy(located));
