@@ -143,6 +143,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     let longestSliceMs = 0;
     let slices = 1;
     let judge: ((target: string) => Judged) | null = null;
+    // the target that took longest (a window far larger than the rest shows here)
+    let slowest = { target: '', ms: 0 };
     const yieldNow = async (): Promise<void> => {
       longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -169,10 +171,17 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     if (targets !== null) {
       const listed = new Set(targets);
       for (const id of pending.keys()) if (!listed.has(id)) pending.delete(id);
+      // what no tick judges any more is not kept counted
+      try {
+        o.store.retainCellCounts(listed);
+      } catch (err) {
+        logger.error({ err }, 'incident tick: cannot let go of unlisted targets');
+      }
     }
     for (const target of targets ?? []) {
       // judging is synchronous SQLite + CPU: ingest and the API run between slices of the tick
       if (performance.now() - sliceStart >= sliceMs) await yieldNow();
+      const targetStart = performance.now();
       try {
         let diagnosis: Diagnosis;
         if (o.judge !== undefined) {
@@ -195,7 +204,15 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
           }
           opensLeft--;
         }
-        if (step.save && step.state.incident !== null) o.store.recordIncident(step.state.incident, step.events.map(historyEntry));
+        const incident = step.state.incident;
+        // an open incident is saved every tick (its latest diagnosis): never stall the API on the write lock
+        if (step.save && incident !== null) {
+          const before = performance.now();
+          await o.store.writeSoon(() => o.store.recordIncident(incident, step.events.map(historyEntry)));
+          // a wait for the lock let the event loop run: it is not part of the slice
+          const waited = performance.now() - before;
+          if (waited > 1) sliceStart += waited;
+        }
         pending.set(target, step.state.pending);
         evaluated++;
         for (const e of step.events) {
@@ -206,12 +223,14 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
         failed++;
         logger.error({ event: 'incident-target-skipped', err, target }, 'incident tick: target skipped');
       }
+      const took = performance.now() - targetStart;
+      if (took > slowest.ms) slowest = { target, ms: took };
     }
     longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
     if (deferredOpens > 0) {
       logger.warn({ event: 'incident-opens-deferred', deferred: deferredOpens, maxPerTick: opensPerTick }, 'incidents of targets known only from results left to the next tick (more opened at once than allowed)');
     }
-    const agentEvents = agentTick(nowMs);
+    const agentEvents = await agentTick(nowMs);
     try {
       if (all.length + agentEvents.length > 0) o.alerts.notify([...all, ...agentEvents]);
     } catch (err) {
@@ -224,7 +243,8 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
     logger.info(
       {
         event: 'incident-tick', durationMs: Math.round(report.durationMs), targets: report.targets, evaluated, failed, fullDiagnoses,
-        longestSliceMs: Math.round(longestSliceMs), slices, events: all.length + agentEvents.length,
+        longestSliceMs: Math.round(longestSliceMs), slices, slowestTarget: slowest.target || undefined, slowestTargetMs: Math.round(slowest.ms),
+        events: all.length + agentEvents.length,
       },
       'incident tick',
     );
@@ -237,12 +257,12 @@ export function startIncidentLoop(o: IncidentLoopOptions): IncidentLoop {
   }
 
   /** The fleet's own alerts: judged, saved in one transaction, logged; returned for notifying. */
-  function agentTick(nowMs: number): AgentAlertEvent[] {
+  async function agentTick(nowMs: number): Promise<AgentAlertEvent[]> {
     if (!agentHealth) return [];
     try {
       const targets = o.store.listTargets().map((t) => ({ id: t.target.id, regions: t.target.regions, updatedAtMs: t.updatedAtMs }));
       const step = stepAgentAlerts(o.store.openAgentAlerts(), o.store.listAgents(), nowMs, { ...agentHealth, resolveAfterMs: options.resolveAfterMs }, targets);
-      if (step.save.length + step.resolved.length > 0) o.store.recordAgentAlerts(step.save, step.resolved);
+      if (step.save.length + step.resolved.length > 0) await o.store.writeSoon(() => o.store.recordAgentAlerts(step.save, step.resolved));
       for (const e of step.events) {
         const { region, agent, problem } = e.alert;
         logger.info({ event: `agent-alert-${e.type}`, region: region || undefined, agent: agent || undefined, problem, type: e.type }, `agent alert ${e.type}`);

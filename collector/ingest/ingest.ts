@@ -1,6 +1,6 @@
 import { ConsumerEvents, type ConsumerMessages, type JsMsg, type NatsConnection, type Subscription } from 'nats';
 import type { Logger } from 'pino';
-import { backoffDelay, RateLimitedLog } from '../../common/index.js';
+import { backoffDelay, RateLimitedLog, SerialQueue } from '../../common/index.js';
 import { DEFAULT_DURABLE, HEARTBEAT_SUBJECTS, RESULTS_STREAM, ensureResultsStream, ensureTargetsBucket } from '../../proto/index.js';
 import type { Store } from '../store/index.js';
 import { AckFloor, prepareConsumer, readDelivery, type Delivery, type SessionStart } from './consumer.js';
@@ -87,6 +87,8 @@ const BACKOFF_MAX_MS = 5_000;
 const REJECT_LOG_INTERVAL_MS = 10_000;
 const RETRY_NAK_MS = 1_000;
 const PULL_EXPIRES_MS = 5_000;
+/** Heartbeats waiting for the database at most; more are dropped (each says what the next one will). */
+const MAX_QUEUED_HEARTBEATS = 1_000;
 
 /** One consume() of the durable: the deliveries it saw, and its committed messages no ack covers yet. */
 interface Session {
@@ -156,6 +158,9 @@ class IngestLoop implements Ingest {
   private readonly writer: WriterThread;
   /** Batches handed to the writer and not yet acked or nak'd. */
   private readonly writing = new Set<Promise<void>>();
+  /** Heartbeats being stored, in arrival order; past MAX_QUEUED_HEARTBEATS new ones are dropped (the next one says the same). */
+  private readonly heartbeatWrites = new SerialQueue();
+  private queuedHeartbeats = 0;
   private counters = { received: 0, inserted: 0, duplicates: 0, rejected: 0, heartbeats: 0, batches: 0, failedBatches: 0, isolatedBatches: 0, overTargetCap: 0, overServingCap: 0, lostRejects: 0 };
   private newestStartedAtMs: number | null = null;
   private pending: number | null = null;
@@ -240,6 +245,7 @@ class IngestLoop implements Ingest {
     while (this.writing.size > 0) await Promise.all(this.writing);
     await this.writer.close();
     this.heartbeatSub?.unsubscribe();
+    await this.heartbeatWrites.idle();
     this.logger.info(this.stats(), 'ingest stopped');
   }
 
@@ -415,19 +421,30 @@ class IngestLoop implements Ingest {
   private onHeartbeat(subject: string, data: Uint8Array): void {
     const now = Date.now();
     const checked = heartbeatFromMessage(subject, data, now, this.maxBytes);
-    try {
-      if (checked.ok) {
-        this.store.upsertHeartbeat(checked.value);
-        this.counters.heartbeats++;
-      } else {
-        const reject = { receivedAtMs: now, subject, reason: checked.reason, bytes: data };
-        this.store.insertReject(reject);
-        this.counters.rejected++;
-        this.logReject(reject, 1);
-      }
-    } catch (err) {
-      this.logger.error({ err, subject }, 'heartbeat not stored');
+    // in arrival order (a retried write never lands after a newer one), without waiting on the
+    // writer thread's lock in SQLite's busy handler (that would hold up everything on this thread)
+    if (this.queuedHeartbeats >= MAX_QUEUED_HEARTBEATS) {
+      this.rejectLog.warn('heartbeats-dropped', { event: 'heartbeats-dropped', subject, queued: this.queuedHeartbeats }, 'heartbeat dropped: too many waiting for the database');
+      return;
     }
+    this.queuedHeartbeats++;
+    void this.heartbeatWrites.run(async () => {
+      try {
+        if (checked.ok) {
+          await this.store.writeSoon(() => this.store.upsertHeartbeat(checked.value));
+          this.counters.heartbeats++;
+        } else {
+          const reject = { receivedAtMs: now, subject, reason: checked.reason, bytes: data };
+          await this.store.writeSoon(() => this.store.insertReject(reject));
+          this.counters.rejected++;
+          this.logReject(reject, 1);
+        }
+      } catch (err) {
+        this.logger.error({ err, subject }, 'heartbeat not stored');
+      } finally {
+        this.queuedHeartbeats--;
+      }
+    });
   }
 
   private logReject(example: { readonly subject: string; readonly reason: string }, count: number): void {

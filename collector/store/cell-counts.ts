@@ -166,6 +166,11 @@ export class CellCounts {
     this.held = 0;
   }
 
+  /** Lets go of every target not in `keep` (targets no longer judged: deleted, gone quiet). */
+  retain(keep: ReadonlySet<string>): void {
+    for (const [target, h] of this.targets) if (!keep.has(target)) this.drop(target, h);
+  }
+
   /** Results held now, over every target. */
   get size(): number {
     return this.held;

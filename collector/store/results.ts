@@ -132,13 +132,16 @@ const OBSERVATION_KEYS = ['started_at_ms', 'region', 'agent', 'ip', 'identity', 
 const OBSERVATION_COLUMNS = OBSERVATION_KEYS.join(', ');
 type ObservationColumns = Pick<ResultRow, (typeof OBSERVATION_KEYS)[number]>;
 
+/** The identity of most results (no identity rules): one frozen object, not one parse per row. */
+const NO_IDENTITY: Readonly<Record<string, string>> = Object.freeze({});
+
 function toObservationRow(r: ObservationColumns): ObservationRow {
   return {
     atMs: r.started_at_ms,
     region: r.region,
     agent: r.agent,
     ip: r.ip,
-    identity: JSON.parse(r.identity) as Record<string, string>,
+    identity: r.identity === '{}' ? NO_IDENTITY : (JSON.parse(r.identity) as Record<string, string>),
     ok: r.ok === 1,
     failure: r.failure as FailureCode | null,
     status: r.status,

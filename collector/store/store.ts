@@ -90,8 +90,19 @@ export interface Store {
    * target has too many cells to count. The answer is a view, valid until the next call.
    */
   cellCounts(target: string, ranges: readonly TimeRange[]): TargetCounts | null;
+  /**
+   * Runs `write` (one of this store's writes) without holding up the thread while another connection
+   * (the ingest's writer thread) holds the write lock: it tries with no busy wait, and while the lock is
+   * taken it retries after a pause of 1–20 ms, letting the event loop run meanwhile; after `maxWaitMs`
+   * (default 10 s) it waits in SQLite's busy handler as any write does. SQLite's busy handler sleeps in
+   * steps of up to 100 ms, and a writer committing back to back can keep it waiting through several
+   * commits: the API would stall that long.
+   */
+  writeSoon<T>(write: () => T, maxWaitMs?: number): Promise<T>;
   /** Results and targets held by `cellCounts` now. */
   readonly cellCountsSize: { readonly results: number; readonly targets: number };
+  /** Lets `cellCounts` go of every target not in `targets` (the incident loop's list: the rest is no longer judged). */
+  retainCellCounts(targets: ReadonlySet<string>): void;
   /**
    * Targets with results since `sinceMs` (minute resolution), sorted: with targets only in agents'
    * files (never added through the API) too. A page of them with `page`: those after `page.after`,
@@ -318,6 +329,27 @@ class SqliteStore implements Store {
 
   cellCounts(target: string, ranges: readonly TimeRange[]): TargetCounts | null {
     return this.counted.counts(target, ranges);
+  }
+
+  async writeSoon<T>(write: () => T, maxWaitMs = 10_000): Promise<T> {
+    const busyMs = Math.trunc(this.openOptions.busyTimeoutMs ?? 5_000);
+    const deadline = performance.now() + maxWaitMs;
+    for (let pause = 1; performance.now() < deadline; pause = Math.min(pause * 2, 20)) {
+      this.db.pragma('busy_timeout = 0');
+      try {
+        return write();
+      } catch (err) {
+        if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyMs}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return write();
+  }
+
+  retainCellCounts(targets: ReadonlySet<string>): void {
+    this.counted.retain(targets);
   }
 
   get cellCountsSize(): { results: number; targets: number } {

@@ -98,6 +98,9 @@ describe('cell counts', () => {
     assert.equal(few.targetCount, 1, 'the least recently counted target is let go past the bound');
     assert.equal(few.size, 15);
     assert.equal(few.counts('a', [{ fromMs: 0, toMs: 5_000 }])!.counts[0]![0], 20, 'and loads again when asked for');
+    few.retain(new Set(['b']));
+    assert.equal(few.targetCount, 0, 'a target no longer judged is let go');
+    assert.equal(few.size, 0);
   });
 
   it('cell counts - nextUp gives the next double: (a, b] is [nextUp(a), nextUp(b)) exactly', () => {
