@@ -64,6 +64,8 @@ const IncidentIdParams = Type.Object({ id: Type.String({ pattern: INCIDENT_ID_PA
 function single(query: unknown, name: string): string | undefined {
   const v = (query as Record<string, unknown> | undefined)?.[name];
   if (v === undefined) return undefined;
+  // the API's validator has already turned `limit` into a number; a bare fastify leaves it a string
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string') throw badRequest(`querystring.${name}: must be given once`);
   return v;
 }

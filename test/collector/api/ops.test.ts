@@ -198,6 +198,17 @@ describe('operations API', () => {
     assert.doesNotMatch(res.body, /errorMessage/, 'our validation annotations stay out of the document');
   });
 
+  it('incidents - ?limit= and ?state= work through the API\'s own validator; a bad or repeated limit is 400', async () => {
+    const ok = await h.app.inject({ method: 'GET', url: '/api/v1/incidents?limit=5&state=open' });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(JSON.parse(ok.body), { incidents: [] });
+    for (const q of ['limit=0', 'limit=x', 'limit=1&limit=2']) {
+      const bad = await h.app.inject({ method: 'GET', url: `/api/v1/incidents?${q}` });
+      assert.equal(bad.statusCode, 400, q);
+      assert.match(errorOf(bad.body).message, /^querystring\.limit/, q);
+    }
+  });
+
   it('errors - an unknown route is a 404 in the API error shape', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/nothing?x=1' });
     assert.equal(res.statusCode, 404);
