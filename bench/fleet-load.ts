@@ -20,6 +20,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import { seededRandom } from '../lab/index.js';
 import {
   encodeHeartbeat,
   encodeResult,
@@ -69,17 +70,6 @@ export const targetIp = (i: number, k: number) => `10.${Math.floor(i / 256) % 25
 /** Where in its minute the round of (target, region) starts, stable across minutes. */
 export const roundOffsetMs = (i: number, r: number) => (i * 7_919 + r * 104_729) % ROUND_MS;
 
-/** mulberry32: deterministic, so a run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const NOISE: readonly FailureCode[] = ['CONNECT_TIMEOUT', 'CONNECT_RESET', 'HEADERS_TIMEOUT', 'HTTP_STATUS', 'TLS_HANDSHAKE'];
 

@@ -39,7 +39,8 @@ import { openStore, type ResultRecord } from '../collector/store/index.js';
 import { readResult } from '../collector/ingest/index.js';
 import { untilReady, stopChild } from '../test/helpers/nats-server.js';
 import { freePort } from '../test/helpers/net.js';
-import { FAILING_EVERY, IPS, REGIONS, ROUND_MS, isFailing, roundOffsetMs, roundResults, seededRandom, targetId, targetUrl, type LoadMessage } from './fleet-load.js';
+import { FAILING_EVERY, IPS, REGIONS, ROUND_MS, isFailing, roundOffsetMs, roundResults, targetId, targetUrl, type LoadMessage } from './fleet-load.js';
+import { seededRandom } from '../lab/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const NS = (process.env.BENCH_FLEET_N ?? '1000,10000').split(',').map((s) => Number(s.trim()));
