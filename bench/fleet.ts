@@ -14,9 +14,11 @@
  *      every 1 s (one request at a time each, 10 s timeout), overall and while an incident tick ran;
  *      incident ticks from the collector's `incident-tick` log lines (a collector without them: "n/a",
  *      and the latency is over the whole live phase); the consumer's pending messages; the generator's lag;
+ *      the collector's own event-loop lag histogram over the live phase (a stall of its main thread, as
+ *      opposed to a slow NATS round trip inside /healthz);
  *   6. the collector's RSS (VmRSS, every second): max during the backfill, max during live, final;
- *   7. incidents, from the collector's `incident-opened` log lines (GET /api/v1/incidents lists 50 at
- *      most: its ?limit= is refused, see below): failing targets with one vs without (missed), incidents
+ *   7. incidents, from the collector's `incident-opened` log lines (before the fix in the same change,
+ *      GET /api/v1/incidents refused any ?limit= and listed 50 at most): failing targets with one vs without (missed), incidents
  *      on other targets (extra), and in which tick after the backfill was ingested each opened.
  * Then a summary with the issue's targets, pass/fail per line. Figures, not assertions: the exit code
  * is 0 unless the harness itself broke.
@@ -281,6 +283,7 @@ interface FleetRun {
   backfill: { results: number; ingestedAtTimeout: number | null; publishS: number; publishRate: number; ingestS: number | null; ingestRate: number | null; ceilingRate: number; registerS: number; collectorReadyS: number };
   ticks: { known: boolean; count: number; p50Ms: number | null; maxMs: number | null; targetsP50: number | null; fullDiagnosesP50: number | null };
   healthz: { all: ReturnType<typeof latencyFigures>; duringTicks: ReturnType<typeof latencyFigures> | null };
+  eventLoopLag: ReturnType<typeof lagFigures> | null;
   diagnosis: { target: string; all: ReturnType<typeof latencyFigures>; duringTicks: ReturnType<typeof latencyFigures> | null };
   rss: { backfillMax: number | null; liveMax: number | null; final: number | null };
   live: { minutes: number; pendingAtStart: number; caughtUpS: number | null; published: number; generatorMaxLagMs: number; pendingMax: number; pendingEnd: number; collectorCpuS: number };
@@ -395,6 +398,9 @@ async function runFleet(n: number): Promise<FleetRun> {
     // when ingest first got within 10 s of results of the head of the stream
     const closeEnough = (n * REGIONS * IPS * 10_000) / ROUND_MS;
     const pendingAtStart = (await consumerState(jsm))?.pending ?? 0;
+    // the collector's own event-loop lag histogram, read at both ends of the live phase: tells a stall of
+    // its main thread from a slow NATS round trip inside /healthz
+    const lag0 = await lagBuckets(collector.api);
     let caughtUpAt: number | null = null;
     let pendingMax = 0;
     let pendingEnd = 0;
@@ -412,6 +418,8 @@ async function runFleet(n: number): Promise<FleetRun> {
     stop.done = true;
     await Promise.all(pollers);
     const collectorCpuS = cpuSeconds(pid) - cpu0;
+    const lag1 = await lagBuckets(collector.api);
+    const eventLoopLag = lag0 === null || lag1 === null ? null : lagFigures(lag0, lag1);
 
     // GET /api/v1/incidents?limit= answers 400 "must be given once" on this collector (the schema makes
     // the limit a number before the handler checks for a string), and 50 is too few: the log says it all
@@ -464,6 +472,7 @@ async function runFleet(n: number): Promise<FleetRun> {
         fullDiagnosesP50: pct(liveTicks.map((t) => t.fullDiagnoses ?? 0), 50),
       },
       healthz: { all: latencyFigures(healthz), duringTicks: known ? latencyFigures(healthz.filter(during)) : null },
+      eventLoopLag,
       diagnosis: { target: diagnosisTarget, all: latencyFigures(diagnosis), duringTicks: known ? latencyFigures(diagnosis.filter(during)) : null },
       rss: { backfillMax: rss.backfill || null, liveMax: rss.live || null, final: rss.final || null },
       live: { minutes: LIVE_MIN, pendingAtStart, caughtUpS: caughtUpAt === null ? null : (caughtUpAt - liveStart) / 1000, published: stopped.published, generatorMaxLagMs: stopped.maxLagMs, pendingMax, pendingEnd, collectorCpuS },
@@ -520,6 +529,8 @@ function printRun(r: FleetRun): void {
   row('incident tick (live)', t.known ? `p50 ${ms(t.p50Ms)}  max ${ms(t.maxMs)}  (${t.count} ticks; targets p50 ${t.targetsP50 ?? 'n/a'}, full diagnoses p50 ${t.fullDiagnosesP50 ?? 'n/a'})` : 'n/a (this collector logs no incident-tick)');
   row('/healthz, whole live phase', latencyText(r.healthz.all));
   row('/healthz, during ticks', latencyText(r.healthz.duringTicks));
+  const lag = r.eventLoopLag;
+  row('event-loop lag (live)', lag === null ? 'n/a (this collector has no crossprobe_event_loop_lag_seconds)' : `${fmt(lag.samples)} samples of a 25 ms timer; late by over 50 ms: ${fmt(lag.over50ms)}, over 100 ms: ${fmt(lag.over100ms)}, over 250 ms: ${fmt(lag.over250ms)}; the worst ≤ ${lag.worstUpToS === null ? 'n/a' : `${lag.worstUpToS} s`}`);
   row(`diagnosis ${r.diagnosis.target}, whole live`, latencyText(r.diagnosis.all));
   row(`diagnosis ${r.diagnosis.target}, during ticks`, latencyText(r.diagnosis.duringTicks));
   row('collector RSS', `backfill max ${r.rss.backfillMax === null ? 'n/a' : mb(r.rss.backfillMax)}, live max ${r.rss.liveMax === null ? 'n/a' : mb(r.rss.liveMax)}, final ${r.rss.final === null ? 'n/a' : mb(r.rss.final)}`);
@@ -588,3 +599,24 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** The collector's `crossprobe_event_loop_lag_seconds` buckets (upper bound → cumulative count), or null when it has none. */
+async function lagBuckets(api: string): Promise<Map<string, number> | null> {
+  try {
+    const text = await (await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(60_000) })).text();
+    const buckets = new Map([...text.matchAll(/^crossprobe_event_loop_lag_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const));
+    return buckets.size > 0 ? buckets : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the lag histogram gained between two reads: how many timer firings were late by over 50/100/250 ms, and the worst bucket. */
+function lagFigures(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>) {
+  const delta = (le: string) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const samples = delta('+Inf');
+  const bounds = [...after.keys()].filter((le) => le !== '+Inf').sort((a, b) => Number(a) - Number(b));
+  // the smallest bound holding every sample: the worst lag is at most it
+  const worst = bounds.find((le) => delta(le) === samples);
+  return { samples, over50ms: samples - delta('0.05'), over100ms: samples - delta('0.1'), over250ms: samples - delta('0.25'), worstUpToS: samples === 0 ? null : worst === undefined ? Infinity : Number(worst) };
+}
